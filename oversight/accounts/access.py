@@ -1,0 +1,278 @@
+"""Who may see and change what. Every page, API endpoint, export and admin list asks here.
+
+A role is held over a scope (a unit, an agency, an institution) and covers what lies beneath
+it: a unit's scope is its subtree of units; an agency's is the subtree of the unit it governs
+(the department governs the city, a commune committee its commune). An object outside every
+scope does not exist for the user (404); an object in scope that the role may not change, or
+a part of it the role may not read (a school's students, say), is 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from oversight.accounts.models import Role, RoleAssignment
+from oversight.registry.models import (
+    HomeroomClass,
+    Institution,
+    Student,
+    Teacher,
+    Unit,
+)
+
+if TYPE_CHECKING:
+    from oversight.accounts.models import User
+
+DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_OFFICER})
+# Roles that must pass TOTP when settings.REQUIRE_2FA is on.
+TWO_FACTOR_ROLES = frozenset({Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_OFFICER, Role.INSPECTOR})
+SCHOOL_ROLES = frozenset({Role.PRINCIPAL, Role.SCHOOL_STAFF})
+# Roles that read a school's staff list and class list.
+STAFF_READERS = frozenset(
+    {Role.CITY_VIEWER, *DEPARTMENT_ROLES, Role.INSPECTOR, Role.COMMUNE_OFFICER, *SCHOOL_ROLES,
+     Role.TEACHER}
+)
+# Roles with a reason to read children's records (RULES.md, "Personal data"): the school, the
+# authority that manages it, inspectors; a teacher only for the classes they teach.
+STUDENT_READERS = frozenset({*DEPARTMENT_ROLES, Role.INSPECTOR, *SCHOOL_ROLES})
+
+
+def _assignments(user: Any) -> list[RoleAssignment]:
+    """The user's active role assignments, read once per request object."""
+    cached = getattr(user, "_role_assignments", None)
+    if cached is None:
+        if not getattr(user, "is_authenticated", False):
+            cached = []
+        else:
+            cached = list(
+                RoleAssignment.objects.active()
+                .filter(user=user)
+                .select_related("unit", "agency__unit", "institution")
+            )
+        user._role_assignments = cached
+    return cached
+
+
+def roles_of(user: Any) -> set[str]:
+    return {a.role for a in _assignments(user)}
+
+
+def needs_two_factor(user: Any) -> bool:
+    return bool(roles_of(user) & TWO_FACTOR_ROLES)
+
+
+def _scope_path(a: RoleAssignment) -> str | None:
+    if a.unit_id:
+        return a.unit.path
+    if a.agency_id:
+        return a.agency.unit.path
+    return None
+
+
+def _scope_q(a: RoleAssignment) -> Q:
+    """The institutions one assignment covers."""
+    path = _scope_path(a)
+    if path is not None:
+        return Q(unit__path__startswith=path)
+    return Q(pk=a.institution_id)
+
+
+def _guardian_q(user: Any) -> Q:
+    return Q(students__guardianships__guardian__user=user)
+
+
+def institutions_visible_to(user: Any) -> QuerySet[Institution]:
+    """Every institution in any of the user's scopes (none for the anonymous)."""
+    qs = Institution.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    q = Q(pk__in=[])
+    guardian = False
+    for a in _assignments(user):
+        if a.role == Role.GUARDIAN:
+            guardian = True
+        else:
+            q |= _scope_q(a)
+    if guardian:
+        ids = Institution.objects.filter(_guardian_q(user)).values("pk")
+        q |= Q(pk__in=ids)
+    return qs.filter(q)
+
+
+def _covers(a: RoleAssignment, institution: Institution) -> bool:
+    path = _scope_path(a)
+    if path is not None:
+        return institution.unit.path.startswith(path)
+    return a.institution_id == institution.pk
+
+
+@dataclass(frozen=True)
+class InstitutionRights:
+    """What one user may do with one institution they can see."""
+
+    roles: frozenset[str]
+    superuser: bool = False
+
+    @property
+    def view_staff(self) -> bool:
+        return self.superuser or bool(self.roles & STAFF_READERS)
+
+    @property
+    def view_all_students(self) -> bool:
+        return self.superuser or bool(self.roles & {*STUDENT_READERS, "commune_manager"})
+
+    @property
+    def view_students(self) -> bool:
+        return self.view_all_students or Role.TEACHER in self.roles
+
+    @property
+    def edit(self) -> bool:
+        return self.superuser or bool(self.roles & {Role.DEPARTMENT_ADMIN, *SCHOOL_ROLES})
+
+    @property
+    def set_managing_agency(self) -> bool:
+        return self.superuser or Role.DEPARTMENT_ADMIN in self.roles
+
+
+def rights_over(user: Any, institution: Institution) -> InstitutionRights:
+    """The roles the user holds over `institution`, and so what they may do there.
+
+    A commune officer reads students only of schools their commune manages (not of the
+    department's upper-secondary schools that happen to stand in the commune).
+    """
+    if getattr(user, "is_superuser", False):
+        return InstitutionRights(roles=frozenset(), superuser=True)
+    roles: set[str] = set()
+    for a in _assignments(user):
+        if a.role == Role.GUARDIAN:
+            continue
+        if _covers(a, institution):
+            roles.add(a.role)
+            if a.role == Role.COMMUNE_OFFICER and _manages(a, institution):
+                roles.add("commune_manager")
+    return InstitutionRights(roles=frozenset(roles))
+
+
+def _manages(a: RoleAssignment, institution: Institution) -> bool:
+    path = _scope_path(a)
+    agency = institution.managing_agency
+    return path is not None and agency.unit.path.startswith(path) and agency.kind == "commune_committee"
+
+
+def _rights_or_404(user: Any, institution_id: int) -> tuple[Institution, InstitutionRights]:
+    try:
+        institution = (
+            institutions_visible_to(user)
+            .select_related("unit", "managing_agency__unit")
+            .get(pk=institution_id)
+        )
+    except (Institution.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    return institution, rights_over(user, institution)
+
+
+def get_institution_for_user(user: Any, institution_id: int, *, write: bool = False) -> Institution:
+    """The institution if `user` may see it (and change it, if `write`); 404 hides the rest."""
+    institution, rights = _rights_or_404(user, institution_id)
+    if write and not rights.edit:
+        raise PermissionDenied
+    institution.rights = rights  # type: ignore[attr-defined]
+    return institution
+
+
+def classes_for_user(user: Any, institution: Institution) -> QuerySet[HomeroomClass]:
+    """The institution's homeroom classes, for roles that read the school's organisation."""
+    if not rights_over(user, institution).view_staff:
+        raise PermissionDenied
+    return institution.classes.all()
+
+
+def teachers_for_user(user: Any, institution: Institution) -> QuerySet[Teacher]:
+    if not rights_over(user, institution).view_staff:
+        raise PermissionDenied
+    return institution.teachers.all()
+
+
+def students_for_user(user: Any, institution: Institution) -> QuerySet[Student]:
+    """The institution's students the user has a reason to see; 403 for the others.
+
+    A teacher who holds no other role there sees only the students of classes they teach.
+    """
+    rights = rights_over(user, institution)
+    if rights.view_all_students:
+        return institution.students.all()
+    if Role.TEACHER in rights.roles:
+        return institution.students.filter(
+            memberships__homeroom_class__assignments__teacher__user=user
+        ).distinct()
+    raise PermissionDenied
+
+
+def guardian_children(user: Any) -> QuerySet[Student]:
+    """The students linked to this user as a guardian."""
+    if not getattr(user, "is_authenticated", False):
+        return Student.objects.none()
+    return Student.objects.filter(guardianships__guardian__user=user)
+
+
+def get_student_for_user(user: Any, student_id: int) -> Student:
+    """A student the user may read: as a guardian of the child, or through the school's rights."""
+    student = (
+        Student.objects.select_related("institution__unit", "institution__managing_agency__unit")
+        .filter(pk=student_id)
+        .first()
+    )
+    if student is None:
+        raise Http404
+    if guardian_children(user).filter(pk=student.pk).exists():
+        return student
+    if not institutions_visible_to(user).filter(pk=student.institution_id).exists():
+        raise Http404
+    if not students_for_user(user, student.institution).filter(pk=student.pk).exists():
+        raise PermissionDenied
+    return student
+
+
+def units_visible_to(user: Any) -> QuerySet[Unit]:
+    """The administrative map is public knowledge: every signed-in user reads it."""
+    if not getattr(user, "is_authenticated", False):
+        return Unit.objects.none()
+    return Unit.objects.all()
+
+
+def get_unit_for_user(user: Any, unit_id: int) -> Unit:
+    unit = units_visible_to(user).filter(pk=unit_id).select_related("parent", "former_district").first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def can_import(user: Any, kind: str, institution: Institution | None = None) -> bool:
+    """Institutions are imported by the department; a school's people by the school or the department."""
+    if getattr(user, "is_superuser", False):
+        return True
+    roles = roles_of(user)
+    if kind == "institutions":
+        return bool(roles & DEPARTMENT_ROLES)
+    if institution is None:
+        return False
+    return rights_over(user, institution).edit
+
+
+def can_read_audit(user: Any) -> bool:
+    """Department officials and inspectors read the trail of objects in their scope."""
+    return getattr(user, "is_superuser", False) or bool(
+        roles_of(user) & {*DEPARTMENT_ROLES, Role.INSPECTOR}
+    )
+
+
+def home_scope_label(user: "User") -> str:
+    labels = [str(a.scope) for a in _assignments(user)]
+    return ", ".join(labels)

@@ -1,0 +1,1 @@
+"""Registers every domain router on the API (filled by each domain's module)."""

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q
+
+from oversight.registry.models import Institution, InstitutionPlacement, SchoolYear, Unit
+
+
+def unit_of(institution: Institution, on: date) -> Unit:
+    """The unit the institution belonged to on `on` (its placement history, else its unit)."""
+    placement = (
+        InstitutionPlacement.objects.filter(institution=institution)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .select_related("unit")
+        .first()
+    )
+    return placement.unit if placement else institution.unit
+
+
+def current_school_year(on: date | None = None) -> SchoolYear | None:
+    on = on or date.today()
+    return (
+        SchoolYear.objects.filter(starts_on__lte=on, ends_on__gte=on).first()
+        or SchoolYear.objects.filter(starts_on__lte=on).order_by("-starts_on").first()
+        or SchoolYear.objects.order_by("starts_on").first()
+    )

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from oversight.api.api import api
+
+urlpatterns = [
+    path("", include("oversight.portal.urls")),
+    path("accounts/", include("oversight.accounts.urls")),
+    path("registry/", include("oversight.registry.urls")),
+    path("audit/", include("oversight.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
