@@ -34,8 +34,14 @@ TWO_FACTOR_ROLES = frozenset({Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_OFFICER, Ro
 SCHOOL_ROLES = frozenset({Role.PRINCIPAL, Role.SCHOOL_STAFF})
 # Roles that read a school's staff list and class list.
 STAFF_READERS = frozenset(
-    {Role.CITY_VIEWER, *DEPARTMENT_ROLES, Role.INSPECTOR, Role.COMMUNE_OFFICER, *SCHOOL_ROLES,
-     Role.TEACHER}
+    {
+        Role.CITY_VIEWER,
+        *DEPARTMENT_ROLES,
+        Role.INSPECTOR,
+        Role.COMMUNE_OFFICER,
+        *SCHOOL_ROLES,
+        Role.TEACHER,
+    }
 )
 # Roles with a reason to read children's records (RULES.md, "Personal data"): the school, the
 # authority that manages it, inspectors; a teacher only for the classes they teach.
@@ -67,9 +73,9 @@ def needs_two_factor(user: Any) -> bool:
 
 
 def _scope_path(a: RoleAssignment) -> str | None:
-    if a.unit_id:
+    if a.unit is not None:
         return a.unit.path
-    if a.agency_id:
+    if a.agency is not None:
         return a.agency.unit.path
     return None
 
@@ -163,7 +169,11 @@ def rights_over(user: Any, institution: Institution) -> InstitutionRights:
 def _manages(a: RoleAssignment, institution: Institution) -> bool:
     path = _scope_path(a)
     agency = institution.managing_agency
-    return path is not None and agency.unit.path.startswith(path) and agency.kind == "commune_committee"
+    return (
+        path is not None
+        and agency.unit.path.startswith(path)
+        and agency.kind == "commune_committee"
+    )
 
 
 def _rights_or_404(user: Any, institution_id: int) -> tuple[Institution, InstitutionRights]:
@@ -248,14 +258,20 @@ def units_visible_to(user: Any) -> QuerySet[Unit]:
 
 
 def get_unit_for_user(user: Any, unit_id: int) -> Unit:
-    unit = units_visible_to(user).filter(pk=unit_id).select_related("parent", "former_district").first()
+    unit = (
+        units_visible_to(user)
+        .filter(pk=unit_id)
+        .select_related("parent", "former_district")
+        .first()
+    )
     if unit is None:
         raise Http404
     return unit
 
 
 def can_import(user: Any, kind: str, institution: Institution | None = None) -> bool:
-    """Institutions are imported by the department; a school's people by the school or the department."""
+    """Institutions are imported by the department; a school's people by the school or the
+    department."""
     if getattr(user, "is_superuser", False):
         return True
     roles = roles_of(user)
@@ -273,6 +289,6 @@ def can_read_audit(user: Any) -> bool:
     )
 
 
-def home_scope_label(user: "User") -> str:
+def home_scope_label(user: User) -> str:
     labels = [str(a.scope) for a in _assignments(user)]
     return ", ".join(labels)

@@ -45,15 +45,27 @@ class RoleAssignment(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.CharField(_("vai trò"), max_length=30, choices=Role.choices)
     unit = models.ForeignKey(
-        "registry.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "registry.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("địa bàn"),
     )
     agency = models.ForeignKey(
-        "registry.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "registry.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("cơ quan"),
     )
     institution = models.ForeignKey(
-        "registry.Institution", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "registry.Institution",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("cơ sở giáo dục"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -84,7 +96,7 @@ class RoleAssignment(models.Model):
 
     @property
     def scope_type(self) -> str:
-        if self.unit_id:
+        if self.unit is not None:
             return "city" if self.unit.kind == "city" else "unit"
         return "agency" if self.agency_id else "institution"
 

@@ -29,17 +29,26 @@ api = NinjaAPI(
 
 
 def error(request: HttpRequest, status: int, code: str, message: str):
-    return api.create_response(request, {"error": {"code": code, "message": message}}, status=status)
+    return api.create_response(
+        request, {"error": {"code": code, "message": message}}, status=status
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
-    return error(request, 401, "unauthenticated", "Cần đăng nhập: gửi mã truy cập trong tiêu đề Authorization: Bearer <mã>.")
+    return error(
+        request,
+        401,
+        "unauthenticated",
+        "Cần đăng nhập: gửi mã truy cập trong tiêu đề Authorization: Bearer <mã>.",
+    )
 
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return error(request, 404, "not_found", "Không tìm thấy đối tượng, hoặc bạn không có quyền xem.")
+    return error(
+        request, 404, "not_found", "Không tìm thấy đối tượng, hoặc bạn không có quyền xem."
+    )
 
 
 @api.exception_handler(PermissionDenied)
@@ -49,9 +58,15 @@ def _forbidden(request, exc):
 
 @api.exception_handler(ValidationError)
 def _invalid(request, exc):
-    return error(request, 422, "invalid", "Dữ liệu gửi lên không hợp lệ: " + "; ".join(
-        f"{'.'.join(str(p) for p in e.get('loc', []))}: {e.get('msg', '')}" for e in exc.errors
-    ))
+    return error(
+        request,
+        422,
+        "invalid",
+        "Dữ liệu gửi lên không hợp lệ: "
+        + "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', []))}: {e.get('msg', '')}" for e in exc.errors
+        ),
+    )
 
 
 from oversight.api import routers  # noqa: E402,F401  (registers the routers)

@@ -13,11 +13,13 @@ class Origin:
     via: str = "web"
 
 
-_current: ContextVar[Origin] = ContextVar("audit_origin", default=Origin(via="system"))
+_current: ContextVar[Origin | None] = ContextVar("audit_origin", default=None)
+_SYSTEM = Origin(via="system")
 
 
 def current_origin() -> Origin:
-    return _current.get()
+    """The origin of the current request; commands and jobs are "system"."""
+    return _current.get() or _SYSTEM
 
 
 def set_origin(origin: Origin):  # type: ignore[no-untyped-def]

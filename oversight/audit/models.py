@@ -10,8 +10,12 @@ class AuditEvent(models.Model):
     """
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+", verbose_name=_("người thực hiện"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
     )
     action = models.CharField(_("hành động"), max_length=80)
     target_type = models.CharField(_("loại đối tượng"), max_length=80, blank=True)
@@ -27,7 +31,9 @@ class AuditEvent(models.Model):
         verbose_name = _("nhật ký")
         verbose_name_plural = _("nhật ký")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id", "-at"], name="audit_target_idx")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "-at"], name="audit_target_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"

@@ -3,4 +3,6 @@ from django.urls import path
 from oversight.audit import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:kind>/<int:object_id>/", views.trail, name="trail"),
+]

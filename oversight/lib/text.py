@@ -38,8 +38,14 @@ def _letters_and_tones(word: str) -> tuple[list[str], str]:
     for ch in unicodedata.normalize("NFD", word.lower()):
         if ch in _LETTER_MARKS and letters:
             base = letters[-1]
-            composed = {"a\u0306": "ă", "a\u0302": "â", "e\u0302": "ê", "o\u0302": "ô",
-                        "o\u031b": "ơ", "u\u031b": "ư"}.get(base + ch)
+            composed = {
+                "a\u0306": "ă",
+                "a\u0302": "â",
+                "e\u0302": "ê",
+                "o\u0302": "ô",
+                "o\u031b": "ơ",
+                "u\u031b": "ư",
+            }.get(base + ch)
             if composed:
                 letters[-1] = composed
         elif ch in _TONES:

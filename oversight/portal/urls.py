@@ -3,4 +3,6 @@ from django.urls import path
 from oversight.portal import views
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+]

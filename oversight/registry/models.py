@@ -39,21 +39,33 @@ class Unit(models.Model):
     full_name = models.CharField(_("tên đầy đủ"), max_length=160)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("trực thuộc"),
     )
     # Materialised path of ids ("/1/17/"), so "this unit and everything beneath it" is one
     # indexed prefix match whatever the depth.
     path = models.CharField(max_length=255, db_index=True, editable=False)
     former_district = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="successors",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="successors",
         verbose_name=_("thuộc quận/huyện cũ"),
     )
     former_area = models.CharField(_("địa bàn cũ"), max_length=160, blank=True)
     valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     replaced_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replaced",
         verbose_name=_("được thay bằng"),
     )
     search_name = models.CharField(max_length=400, editable=False, db_index=True)
@@ -116,11 +128,17 @@ class Agency(models.Model):
     short_name = models.CharField(_("tên viết tắt"), max_length=60, blank=True)
     kind = models.CharField(_("loại"), max_length=30, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("trực thuộc"),
     )
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="agencies",
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="agencies",
         verbose_name=_("địa bàn quản lý"),
     )
     email = models.EmailField(_("thư điện tử"), blank=True)
@@ -136,7 +154,8 @@ class Agency(models.Model):
         ordering = ["sort_key"]
         constraints = [
             models.UniqueConstraint(
-                fields=["unit"], condition=Q(kind="commune_committee"),
+                fields=["unit"],
+                condition=Q(kind="commune_committee"),
                 name="one_committee_per_commune",
             ),
         ]
@@ -183,7 +202,9 @@ class Institution(models.Model):
     principal_phone = models.CharField(_("điện thoại hiệu trưởng"), max_length=30, blank=True)
     two_sessions_per_day = models.BooleanField(_("dạy 2 buổi/ngày"), default=False)
     managing_agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="managed_institutions",
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="managed_institutions",
         verbose_name=_("cơ quan quản lý"),
     )
     managing_override_reason = models.CharField(
@@ -217,7 +238,9 @@ class Institution(models.Model):
 class InstitutionPlacement(models.Model):
     """Which unit an institution belonged to over a period (kept through renames and merges)."""
 
-    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="placements")
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="placements"
+    )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="placements")
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
@@ -239,7 +262,9 @@ class SchoolYear(models.Model):
         verbose_name_plural = _("năm học")
         ordering = ["-starts_on"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="year_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")), name="year_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -258,7 +283,9 @@ class Term(models.Model):
         ordering = ["starts_on"]
         constraints = [
             models.UniqueConstraint(fields=["school_year", "name"], name="unique_term_name"),
-            models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="term_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")), name="term_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -314,7 +341,10 @@ class Teacher(models.Model):
     subjects = models.ManyToManyField(Subject, blank=True, related_name="teachers")
     is_public_employee = models.BooleanField(_("viên chức"), default=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="teacher_records",
     )
     is_active = models.BooleanField(_("đang công tác"), default=True)
@@ -344,7 +374,9 @@ class TeachingAssignment(models.Model):
     """Teacher × class × subject in the class's school year; `is_homeroom` marks the form tutor."""
 
     teacher = models.ForeignKey(Teacher, on_delete=models.CASCADE, related_name="assignments")
-    homeroom_class = models.ForeignKey(HomeroomClass, on_delete=models.CASCADE, related_name="assignments")
+    homeroom_class = models.ForeignKey(
+        HomeroomClass, on_delete=models.CASCADE, related_name="assignments"
+    )
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="assignments")
     is_homeroom = models.BooleanField(_("chủ nhiệm"), default=False)
 
@@ -405,7 +437,9 @@ class ClassMembership(models.Model):
     """The student's homeroom class in one school year."""
 
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="memberships")
-    homeroom_class = models.ForeignKey(HomeroomClass, on_delete=models.CASCADE, related_name="memberships")
+    homeroom_class = models.ForeignKey(
+        HomeroomClass, on_delete=models.CASCADE, related_name="memberships"
+    )
     school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -422,7 +456,10 @@ class Guardian(models.Model):
     full_name = models.CharField(_("họ và tên"), max_length=120)
     phone = models.CharField(_("điện thoại"), max_length=20, unique=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="guardian",
     )
 

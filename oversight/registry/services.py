@@ -24,7 +24,11 @@ COMMUNE_LEVEL_MANAGED = {
     Institution.Level.PRIMARY,
     Institution.Level.LOWER_SECONDARY,
 }
-UNIT_KIND_FROM_CSV = {"phuong": Unit.Kind.WARD, "xa": Unit.Kind.COMMUNE, "dac_khu": Unit.Kind.SPECIAL_ZONE}
+UNIT_KIND_FROM_CSV = {
+    "phuong": Unit.Kind.WARD,
+    "xa": Unit.Kind.COMMUNE,
+    "dac_khu": Unit.Kind.SPECIAL_ZONE,
+}
 COMMUNE_KINDS = (Unit.Kind.WARD, Unit.Kind.COMMUNE, Unit.Kind.SPECIAL_ZONE)
 
 # The department's divisions that receive tasks (seed 003 names them).
@@ -56,7 +60,7 @@ def _save_unit(unit: Unit) -> Unit:
     unit.set_derived()
     unit.path = ""
     unit.save()
-    parent_path = unit.parent.path if unit.parent_id else "/"
+    parent_path = unit.parent.path if unit.parent is not None else "/"
     unit.path = f"{parent_path}{unit.pk}/"
     unit.save(update_fields=["path"])
     return unit
@@ -116,17 +120,30 @@ def load_units(
         _save_unit(unit)
         if not unit.names.exists():
             UnitName.objects.create(
-                unit=unit, name=unit.name, full_name=unit.full_name, valid_from=REORGANISED_ON,
+                unit=unit,
+                name=unit.name,
+                full_name=unit.full_name,
+                valid_from=REORGANISED_ON,
                 reason="Nghị quyết 1669/NQ-UBTVQH15",
             )
         ensure_commune_committee(unit=unit, department=agencies["department"])
-    record_event(actor=by, action="units.loaded", target=city, data={"created": created, "updated": updated})
+    record_event(
+        actor=by, action="units.loaded", target=city, data={"created": created, "updated": updated}
+    )
     return UnitLoadResult(city=city, created=created, updated=updated)
 
 
-def _upsert_agency(*, code: str, name: str, kind: str, unit: Unit, parent: Agency | None, short: str = "") -> Agency:
+def _upsert_agency(
+    *, code: str, name: str, kind: str, unit: Unit, parent: Agency | None, short: str = ""
+) -> Agency:
     agency = Agency.objects.filter(code=code).first() or Agency(code=code)
-    agency.name, agency.kind, agency.unit, agency.parent, agency.short_name = name, kind, unit, parent, short
+    agency.name, agency.kind, agency.unit, agency.parent, agency.short_name = (
+        name,
+        kind,
+        unit,
+        parent,
+        short,
+    )
     agency.set_derived()
     agency.save()
     return agency
@@ -135,22 +152,38 @@ def _upsert_agency(*, code: str, name: str, kind: str, unit: Unit, parent: Agenc
 def ensure_city_agencies(*, city: Unit) -> dict[str, Agency]:
     """The city committee, the department with its divisions, and the other city departments."""
     committee = _upsert_agency(
-        code=f"{city.code}-UBND", name=f"Ủy ban nhân dân thành phố {city.name}",
-        kind=Agency.Kind.CITY_COMMITTEE, unit=city, parent=None, short="UBND TP",
+        code=f"{city.code}-UBND",
+        name=f"Ủy ban nhân dân thành phố {city.name}",
+        kind=Agency.Kind.CITY_COMMITTEE,
+        unit=city,
+        parent=None,
+        short="UBND TP",
     )
     department = _upsert_agency(
-        code=f"{city.code}-SGDDT", name=f"Sở Giáo dục và Đào tạo {city.name}",
-        kind=Agency.Kind.DEPARTMENT, unit=city, parent=committee, short="Sở GDĐT",
+        code=f"{city.code}-SGDDT",
+        name=f"Sở Giáo dục và Đào tạo {city.name}",
+        kind=Agency.Kind.DEPARTMENT,
+        unit=city,
+        parent=committee,
+        short="Sở GDĐT",
     )
     for code, name in DEPARTMENT_DIVISIONS:
         _upsert_agency(
-            code=f"{city.code}-SGDDT-{code}", name=name, kind=Agency.Kind.DIVISION, unit=city,
-            parent=department, short=code,
+            code=f"{city.code}-SGDDT-{code}",
+            name=name,
+            kind=Agency.Kind.DIVISION,
+            unit=city,
+            parent=department,
+            short=code,
         )
     for code, name in OTHER_CITY_DEPARTMENTS:
         _upsert_agency(
-            code=f"{city.code}-{code}", name=name, kind=Agency.Kind.CITY_DEPARTMENT, unit=city,
-            parent=committee, short=code,
+            code=f"{city.code}-{code}",
+            name=name,
+            kind=Agency.Kind.CITY_DEPARTMENT,
+            unit=city,
+            parent=committee,
+            short=code,
         )
     return {"committee": committee, "department": department}
 
@@ -161,7 +194,10 @@ def ensure_commune_committee(*, unit: Unit, department: Agency | None = None) ->
     return _upsert_agency(
         code=committee.code if committee else f"UBND-{unit.code}",
         name=f"Ủy ban nhân dân {unit.full_name}",
-        kind=Agency.Kind.COMMUNE_COMMITTEE, unit=unit, parent=parent, short=f"UBND {unit.name}",
+        kind=Agency.Kind.COMMUNE_COMMITTEE,
+        unit=unit,
+        parent=parent,
+        short=f"UBND {unit.name}",
     )
 
 
@@ -187,8 +223,19 @@ def derive_managing_agency(*, level: str, unit: Unit) -> Agency:
 
 
 INSTITUTION_FIELDS = (
-    "code", "name", "level", "ownership", "unit", "address", "phone", "email", "website",
-    "principal_name", "principal_phone", "two_sessions_per_day", "is_active",
+    "code",
+    "name",
+    "level",
+    "ownership",
+    "unit",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "principal_name",
+    "principal_phone",
+    "two_sessions_per_day",
+    "is_active",
 )
 
 
@@ -200,13 +247,17 @@ def _check_institution(inst: Institution) -> None:
     if inst.ownership not in Institution.Ownership.values:
         raise RegistryError(_("Loại hình không hợp lệ: %(v)s.") % {"v": inst.ownership})
     if not inst.unit.is_current():
-        raise RegistryError(_("%(unit)s không còn hiệu lực; chọn đơn vị hiện hành.") % {"unit": inst.unit})
+        raise RegistryError(
+            _("%(unit)s không còn hiệu lực; chọn đơn vị hiện hành.") % {"unit": inst.unit}
+        )
 
 
 def _apply_institution(inst: Institution, fields: dict[str, Any]) -> list[str]:
     unknown = set(fields) - set(INSTITUTION_FIELDS)
     if unknown:
-        raise RegistryError(_("Trường dữ liệu không được phép: %(f)s.") % {"f": ", ".join(sorted(unknown))})
+        raise RegistryError(
+            _("Trường dữ liệu không được phép: %(f)s.") % {"f": ", ".join(sorted(unknown))}
+        )
     changed = []
     for name, value in fields.items():
         if isinstance(value, str):
@@ -235,7 +286,8 @@ def create_institution(*, by: Any, **fields: Any) -> Institution:
     inst.managing_agency = derive_managing_agency(level=inst.level, unit=inst.unit)
     inst.set_derived()
     inst.save()
-    InstitutionPlacement.objects.create(institution=inst, unit=inst.unit, valid_from=date.today())
+    # Open-ended at the start: the school stood there before the system knew it.
+    InstitutionPlacement.objects.create(institution=inst, unit=inst.unit, valid_from=None)
     record_event(actor=by, action="institution.created", target=inst, data={"code": inst.code})
     return inst
 
@@ -258,12 +310,16 @@ def update_institution(*, institution: Institution, by: Any, **fields: Any) -> I
         changed.append("managing_agency")
     inst.set_derived()
     inst.save()
-    record_event(actor=by, action="institution.updated", target=inst, data={"fields": sorted(changed)})
+    record_event(
+        actor=by, action="institution.updated", target=inst, data={"fields": sorted(changed)}
+    )
     return inst
 
 
 @transaction.atomic
-def set_managing_agency(*, institution: Institution, agency: Agency | None, reason: str, by: Any) -> Institution:
+def set_managing_agency(
+    *, institution: Institution, agency: Agency | None, reason: str, by: Any
+) -> Institution:
     """Override the derived managing authority with a reason, or (agency=None) restore the rule."""
     inst = Institution.objects.select_for_update().get(pk=institution.pk)
     reason = nfc(reason)
@@ -272,14 +328,18 @@ def set_managing_agency(*, institution: Institution, agency: Agency | None, reas
         inst.managing_override_reason = ""
     else:
         if len(reason) < 10:
-            raise RegistryError(_("Cần ghi rõ lý do (ít nhất 10 ký tự) khi chỉ định cơ quan quản lý khác quy định."))
+            raise RegistryError(
+                _("Cần ghi rõ lý do (ít nhất 10 ký tự) khi chỉ định cơ quan quản lý khác quy định.")
+            )
         if agency.kind not in (Agency.Kind.DEPARTMENT, Agency.Kind.COMMUNE_COMMITTEE):
             raise RegistryError(_("Cơ quan quản lý phải là Sở GDĐT hoặc UBND cấp xã."))
         inst.managing_agency = agency
         inst.managing_override_reason = reason
     inst.save(update_fields=["managing_agency", "managing_override_reason", "updated_at"])
     record_event(
-        actor=by, action="institution.managing_agency_set", target=inst,
+        actor=by,
+        action="institution.managing_agency_set",
+        target=inst,
         data={"agency": inst.managing_agency.code, "reason": inst.managing_override_reason},
     )
     return inst
@@ -293,7 +353,9 @@ def _move_placement(inst: Institution, unit: Unit, on: date) -> None:
 
 
 @transaction.atomic
-def rename_unit(*, unit: Unit, name: str, full_name: str, effective: date, reason: str, by: Any) -> Unit:
+def rename_unit(
+    *, unit: Unit, name: str, full_name: str, effective: date, reason: str, by: Any
+) -> Unit:
     """Rename a unit from `effective`; the old name stays in its history with its dates."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     name, full_name = nfc(name), nfc(full_name)
@@ -306,21 +368,33 @@ def rename_unit(*, unit: Unit, name: str, full_name: str, effective: date, reaso
         current.valid_to = effective - timedelta(days=1)
         current.save(update_fields=["valid_to"])
     else:
-        UnitName.objects.create(unit=unit, name=unit.name, full_name=unit.full_name,
-                                valid_from=unit.valid_from, valid_to=effective - timedelta(days=1))
-    UnitName.objects.create(unit=unit, name=name, full_name=full_name or name, valid_from=effective,
-                            reason=nfc(reason))
+        UnitName.objects.create(
+            unit=unit,
+            name=unit.name,
+            full_name=unit.full_name,
+            valid_from=unit.valid_from,
+            valid_to=effective - timedelta(days=1),
+        )
+    UnitName.objects.create(
+        unit=unit, name=name, full_name=full_name or name, valid_from=effective, reason=nfc(reason)
+    )
     old = unit.full_name
     unit.name, unit.full_name = name, full_name or name
     unit.set_derived()
     unit.save(update_fields=["name", "full_name", "search_name", "sort_key"])
-    record_event(actor=by, action="unit.renamed", target=unit, data={"from": old, "to": unit.full_name,
-                                                                     "effective": effective.isoformat()})
+    record_event(
+        actor=by,
+        action="unit.renamed",
+        target=unit,
+        data={"from": old, "to": unit.full_name, "effective": effective.isoformat()},
+    )
     return unit
 
 
 @transaction.atomic
-def merge_units(*, sources: Iterable[Unit], into: Unit, effective: date, reason: str, by: Any) -> Unit:
+def merge_units(
+    *, sources: Iterable[Unit], into: Unit, effective: date, reason: str, by: Any
+) -> Unit:
     """Merge `sources` into `into` from `effective`: the sources end the day before, and their
     institutions move to `into` with their earlier placement kept."""
     sources = list(Unit.objects.select_for_update().filter(pk__in=[u.pk for u in sources]))
@@ -342,8 +416,15 @@ def merge_units(*, sources: Iterable[Unit], into: Unit, effective: date, reason:
         unit.valid_to = effective - timedelta(days=1)
         unit.replaced_by = into
         unit.save(update_fields=["valid_to", "replaced_by"])
-    record_event(actor=by, action="units.merged", target=into, data={
-        "sources": [u.code for u in sources], "effective": effective.isoformat(),
-        "reason": nfc(reason), "institutions_moved": moved,
-    })
+    record_event(
+        actor=by,
+        action="units.merged",
+        target=into,
+        data={
+            "sources": [u.code for u in sources],
+            "effective": effective.isoformat(),
+            "reason": nfc(reason),
+            "institutions_moved": moved,
+        },
+    )
     return into

@@ -1,0 +1,69 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from oversight.lib.env import ConfigError, env_bool, env_list, env_str
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_env_bool_accepts_exactly_true_or_false(monkeypatch):
+    monkeypatch.setenv("X_FLAG", "true")
+    assert env_bool("X_FLAG", False) is True
+    monkeypatch.setenv("X_FLAG", "false")
+    assert env_bool("X_FLAG", True) is False
+    for bad in ("1", "yes", "True", "on"):
+        monkeypatch.setenv("X_FLAG", bad)
+        with pytest.raises(ConfigError):
+            env_bool("X_FLAG", False)
+
+
+def test_secrets_can_come_from_a_file(monkeypatch, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("s3cr3t\n")
+    monkeypatch.setenv("X_SECRET_FILE", str(secret))
+    assert env_str("X_SECRET") == "s3cr3t"
+
+
+def test_env_list_drops_blanks(monkeypatch):
+    monkeypatch.setenv("X_HOSTS", "a.example, ,b.example")
+    assert env_list("X_HOSTS", []) == ["a.example", "b.example"]
+
+
+def _manage(*args, **env):
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_deploy_check_is_clean_with_debug_off_and_a_secret():
+    r = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
+        ALLOWED_HOSTS="giamsat.example.vn",
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_production_refuses_to_start_without_a_secret():
+    r = _manage("check", DEBUG="false")
+    assert r.returncode != 0
+    assert "SECRET_KEY" in r.stderr
