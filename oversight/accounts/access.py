@@ -69,7 +69,8 @@ def roles_of(user: Any) -> set[str]:
 
 
 def needs_two_factor(user: Any) -> bool:
-    return bool(roles_of(user) & TWO_FACTOR_ROLES)
+    """Department roles, inspectors and superusers must pass TOTP when REQUIRE_2FA is on."""
+    return getattr(user, "is_superuser", False) or bool(roles_of(user) & TWO_FACTOR_ROLES)
 
 
 def _scope_path(a: RoleAssignment) -> str | None:

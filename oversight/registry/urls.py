@@ -8,7 +8,11 @@ urlpatterns = [
     path("units/<int:unit_id>/", views.unit_detail, name="unit"),
     path("institutions/", views.institutions, name="institutions"),
     path("institutions/<int:institution_id>/", views.institution_detail, name="institution"),
-    path("institutions/<int:institution_id>/<str:tab>/", views.institution_detail, name="institution_tab"),
+    path(
+        "institutions/<int:institution_id>/<str:tab>/",
+        views.institution_detail,
+        name="institution_tab",
+    ),
     path("students/<int:student_id>/", views.student_detail, name="student"),
     # Imports (import_views.py)
     path("import/", import_views.import_start, name="import"),
