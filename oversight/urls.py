@@ -18,3 +18,6 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "oversight.portal.views.not_found"
+handler403 = "oversight.portal.views.forbidden"

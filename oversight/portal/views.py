@@ -1,3 +1,4 @@
+from django.http import JsonResponse
 from django.shortcuts import render
 
 from oversight.accounts.access import guardian_children, institutions_visible_to, roles_of
@@ -28,3 +29,20 @@ def home(request):
         ):
             ctx["own_institutions"] = visible.select_related("unit")
     return render(request, "portal/home.html", ctx)
+
+
+def _api_error(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+
+
+def not_found(request, exception=None):
+    """404 for every door: the API's error shape under /api/, a Vietnamese page elsewhere."""
+    if request.path.startswith("/api/"):
+        return _api_error(404, "not_found", "Không có địa chỉ này trong API.")
+    return render(request, "404.html", status=404)
+
+
+def forbidden(request, exception=None):
+    if request.path.startswith("/api/"):
+        return _api_error(403, "forbidden", "Bạn không có quyền thực hiện thao tác này.")
+    return render(request, "403.html", status=403)
