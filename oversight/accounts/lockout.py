@@ -1,4 +1,4 @@
-"""What a locked-out caller sees: the API's error shape under /api/, the Vietnamese page elsewhere."""
+"""What a locked-out caller sees: the API error shape under /api/, the Vietnamese page elsewhere."""
 
 from axes.helpers import get_cool_off, get_failure_limit
 from django.conf import settings
