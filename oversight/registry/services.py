@@ -193,7 +193,8 @@ def ensure_commune_committee(*, unit: Unit, department: Agency | None = None) ->
     parent = Agency.objects.filter(unit=unit.parent, kind=Agency.Kind.CITY_COMMITTEE).first()
     return _upsert_agency(
         code=committee.code if committee else f"UBND-{unit.code}",
-        name=f"Ủy ban nhân dân {unit.full_name}",
+        # "Ủy ban nhân dân phường Lê Chân": the kind is lower case inside the name.
+        name=f"Ủy ban nhân dân {unit.full_name[:1].lower()}{unit.full_name[1:]}",
         kind=Agency.Kind.COMMUNE_COMMITTEE,
         unit=unit,
         parent=parent,
