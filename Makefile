@@ -14,6 +14,8 @@ demo: install
 	$(UV) run python manage.py seed_demo --scale small
 	$(UV) run python manage.py demo_accounts
 	@echo "Mở http://127.0.0.1:8000 và đăng nhập bằng một tài khoản ở trên / open it and sign in with an account above."
+	@# The background worker runs large imports; it stops with the server.
+	$(UV) run python manage.py db_worker > var/worker.log 2>&1 & trap "kill $$! 2>/dev/null" EXIT INT TERM; \
 	$(UV) run python manage.py runserver 127.0.0.1:8000
 
 test:

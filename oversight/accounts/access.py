@@ -293,3 +293,14 @@ def can_read_audit(user: Any) -> bool:
 def home_scope_label(user: User) -> str:
     labels = [str(a.scope) for a in _assignments(user)]
     return ", ".join(labels)
+
+
+def institutions_editable_by(user: Any) -> QuerySet[Institution]:
+    """Institutions whose records the user may change (and so import into)."""
+    qs = institutions_visible_to(user)
+    if getattr(user, "is_superuser", False) or Role.DEPARTMENT_ADMIN in roles_of(user):
+        return qs
+    ids = [
+        a.institution_id for a in _assignments(user) if a.role in SCHOOL_ROLES and a.institution_id
+    ]
+    return qs.filter(pk__in=ids)

@@ -19,7 +19,6 @@ from django.db import transaction
 
 from oversight.accounts.models import Role, RoleAssignment, User
 from oversight.accounts.services import assign_role
-from oversight.lib.text import fold
 from oversight.registry.models import (
     Agency,
     ClassMembership,
@@ -36,7 +35,12 @@ from oversight.registry.models import (
     Term,
     Unit,
 )
-from oversight.registry.services import COMMUNE_KINDS, derive_managing_agency, load_units
+from oversight.registry.services import (
+    COMMUNE_KINDS,
+    derive_managing_agency,
+    ensure_subjects,
+    load_units,
+)
 
 DEMO_PREFIX = "DEMO-"
 DEMO_PASSWORD = "HaiPhong@2025"
@@ -168,29 +172,6 @@ FLOWERS = [
     "Tuổi Thơ",
     "Măng Non",
     "Ánh Dương",
-]
-SUBJECTS = [
-    "Toán",
-    "Ngữ văn",
-    "Tiếng Anh",
-    "Vật lí",
-    "Hóa học",
-    "Sinh học",
-    "Lịch sử",
-    "Địa lí",
-    "Tin học",
-    "Giáo dục công dân",
-    "Công nghệ",
-    "Âm nhạc",
-    "Mĩ thuật",
-    "Giáo dục thể chất",
-    "Khoa học tự nhiên",
-    "Lịch sử và Địa lí",
-    "Tiếng Việt",
-    "Tự nhiên và Xã hội",
-    "Khoa học",
-    "Hoạt động trải nghiệm",
-    "Giáo dục kinh tế và pháp luật",
 ]
 SUBJECTS_BY_LEVEL = {
     "preschool": ["Hoạt động trải nghiệm"],
@@ -351,15 +332,6 @@ def ensure_years() -> tuple[SchoolYear, SchoolYear]:
     return years[0], years[1]
 
 
-def ensure_subjects() -> dict[str, Subject]:
-    subjects = {}
-    for name in SUBJECTS:
-        subjects[name], _ = Subject.objects.get_or_create(
-            name=name, defaults={"code": fold(name).replace(" ", "-"), "search_name": fold(name)}
-        )
-    return subjects
-
-
 def demo_exists() -> bool:
     return Institution.objects.filter(code__startswith=DEMO_PREFIX).exists()
 
@@ -483,7 +455,8 @@ class _Seeder:
     def _students(self, inst: Institution, level: str, classes: list[HomeroomClass]) -> None:
         rng = self.rng
         size = self.scale.class_size[level]
-        students, classes_of = [], []
+        students: list[Student] = []
+        classes_of: list[HomeroomClass] = []
         for c in classes:
             for _ in range(size - rng.randint(0, 3)):
                 gender = rng.choice(["male", "female"])
@@ -608,10 +581,10 @@ DEMO_ACCOUNTS = [
 DEMO_USERNAMES = [a[0] for a in DEMO_ACCOUNTS]
 
 
-def demo_schools() -> dict[str, Institution]:
+def demo_schools() -> dict[str, Institution | None]:
     """The demo schools the accounts work in: the first demo school of each level, with the
     preschool taken in the primary school's commune when there is one."""
-    schools = {}
+    schools: dict[str, Institution | None] = {}
     qs = Institution.objects.filter(code__startswith=DEMO_PREFIX, ownership="public").order_by(
         "code"
     )
@@ -625,7 +598,7 @@ def demo_schools() -> dict[str, Institution]:
     return schools
 
 
-def _scope(spec: str, schools: dict[str, Institution]) -> dict:
+def _scope(spec: str, schools: dict[str, Institution | None]) -> dict:
     city = Unit.objects.filter(kind=Unit.Kind.CITY, parent__isnull=True).order_by("pk").first()
     if spec == "department":
         return {"agency": Agency.objects.get(unit=city, kind=Agency.Kind.DEPARTMENT)}
@@ -633,6 +606,7 @@ def _scope(spec: str, schools: dict[str, Institution]) -> dict:
         return {"unit": city}
     kind, level = spec.split(":")
     school = schools[level]
+    assert school is not None  # ensure_demo_accounts checked every level is there
     if kind == "committee":
         return {"agency": school.managing_agency}
     return {"institution": school}

@@ -490,3 +490,51 @@ class Guardianship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guardian} ({self.get_relation_display()}) – {self.student}"
+
+
+class ImportJob(models.Model):
+    """An uploaded registry file and the outcome of importing it (run in the background)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang chờ")
+        RUNNING = "running", _("Đang kiểm tra")
+        DONE = "done", _("Hoàn tất")
+        FAILED = "failed", _("Có lỗi, chưa ghi dữ liệu")
+
+    kind = models.CharField(_("loại dữ liệu"), max_length=20)
+    institution = models.ForeignKey(
+        Institution, null=True, blank=True, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    school_year = models.ForeignKey(
+        SchoolYear, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    dry_run = models.BooleanField(_("chỉ kiểm tra"), default=False)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lượt nhập dữ liệu")
+        verbose_name_plural = _("lượt nhập dữ liệu")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} – {self.original_name}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0

@@ -14,7 +14,14 @@ from django.utils.translation import gettext as _
 
 from oversight.audit.services import record_event
 from oversight.lib.text import fold, nfc
-from oversight.registry.models import Agency, Institution, InstitutionPlacement, Unit, UnitName
+from oversight.registry.models import (
+    Agency,
+    Institution,
+    InstitutionPlacement,
+    Subject,
+    Unit,
+    UnitName,
+)
 
 UNITS_CSV = Path(__file__).resolve().parent / "data" / "haiphong_communes.csv"
 # The day the two-level local government took over (Resolution 1669/NQ-UBTVQH15 etc.).
@@ -49,6 +56,32 @@ OTHER_CITY_DEPARTMENTS = [
     ("SKHCN", "Sở Khoa học và Công nghệ"),
     ("SYT", "Sở Y tế"),
     ("CAHP", "Công an thành phố"),
+]
+
+
+# The subjects of the 2018 general education programme, by their usual names.
+STANDARD_SUBJECTS = [
+    "Toán",
+    "Ngữ văn",
+    "Tiếng Anh",
+    "Vật lí",
+    "Hóa học",
+    "Sinh học",
+    "Lịch sử",
+    "Địa lí",
+    "Tin học",
+    "Giáo dục công dân",
+    "Công nghệ",
+    "Âm nhạc",
+    "Mĩ thuật",
+    "Giáo dục thể chất",
+    "Khoa học tự nhiên",
+    "Lịch sử và Địa lí",
+    "Tiếng Việt",
+    "Tự nhiên và Xã hội",
+    "Khoa học",
+    "Hoạt động trải nghiệm",
+    "Giáo dục kinh tế và pháp luật",
 ]
 
 
@@ -429,3 +462,14 @@ def merge_units(
         },
     )
     return into
+
+
+def ensure_subjects() -> dict[str, Subject]:
+    """The standard subjects, created when missing; keyed by name."""
+    subjects = {s.name: s for s in Subject.objects.all()}
+    for name in STANDARD_SUBJECTS:
+        if name not in subjects:
+            subjects[name] = Subject.objects.create(
+                name=name, code=fold(name).replace(" ", "-"), search_name=fold(name)
+            )
+    return subjects

@@ -16,4 +16,8 @@ urlpatterns = [
     path("students/<int:student_id>/", views.student_detail, name="student"),
     # Imports (import_views.py)
     path("import/", import_views.import_start, name="import"),
+    path("import/<int:job_id>/", import_views.import_job, name="import_job"),
+    path(
+        "import/template/<str:kind>.<str:fmt>", import_views.import_template, name="import_template"
+    ),
 ]
