@@ -13,6 +13,9 @@ def pytest_configure(config):
 
     # Argon2 is deliberately slow; tests only need passwords to round-trip.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Persistent connections outlive the live server's thread and block dropping the test
+    # database on PostgreSQL.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
 @pytest.fixture

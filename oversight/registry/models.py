@@ -34,7 +34,7 @@ class Unit(models.Model):
         SPECIAL_ZONE = "special_zone", _("Đặc khu")
         DISTRICT = "district", _("Quận/Huyện/Thị xã (cũ)")
 
-    code = models.CharField(_("mã"), max_length=20, unique=True)
+    code = models.CharField(_("mã"), max_length=60, unique=True)
     name = models.CharField(_("tên"), max_length=120)
     full_name = models.CharField(_("tên đầy đủ"), max_length=160)
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
