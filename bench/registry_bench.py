@@ -4,8 +4,8 @@ Prints seeding time, database size, and p50/p95 latencies of institution search 
 lookups, each also as a ratio to a bare `SELECT count(*)` measured in the same run (the
 machines are noisy; ratios travel better than milliseconds).
 
-    uv run python bench/registry_bench.py                   # city scale: ~1,600 schools, ~1 M students
-    uv run python bench/registry_bench.py --scale small     # a quick try
+    uv run python bench/registry_bench.py                # city scale (~1,600 schools)
+    uv run python bench/registry_bench.py --scale small  # a quick try
     DATABASE_URL=postgres://user@host/db uv run python bench/registry_bench.py --reuse
 """
 
