@@ -39,3 +39,26 @@ class ImportForm(forms.Form):
         if name and not name.endswith((".xlsx", ".csv")):
             self.add_error("file", _("Chỉ nhận tệp .xlsx hoặc .csv."))
         return data
+
+
+class ManagingAgencyForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        label=_("Cơ quan quản lý"),
+        queryset=None,
+        required=False,
+        empty_label=_("Theo quy định (tự xác định theo cấp học và địa bàn)"),
+    )
+    reason = forms.CharField(
+        label=_("Lý do"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, institution, **kwargs):
+        from oversight.registry.models import Agency
+        from oversight.registry.services import city_of
+
+        super().__init__(*args, **kwargs)
+        city = city_of(institution.unit)
+        self.fields["agency"].queryset = Agency.objects.filter(
+            kind__in=[Agency.Kind.DEPARTMENT, Agency.Kind.COMMUNE_COMMITTEE],
+            unit__path__startswith=city.path,
+        ).order_by("kind", "sort_key")

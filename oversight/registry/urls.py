@@ -9,6 +9,11 @@ urlpatterns = [
     path("institutions/", views.institutions, name="institutions"),
     path("institutions/<int:institution_id>/", views.institution_detail, name="institution"),
     path(
+        "institutions/<int:institution_id>/managing-agency/",
+        views.set_institution_agency,
+        name="institution_agency",
+    ),
+    path(
         "institutions/<int:institution_id>/<str:tab>/",
         views.institution_detail,
         name="institution_tab",

@@ -1,6 +1,10 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from oversight.accounts.access import (
     can_read_audit,
@@ -15,8 +19,10 @@ from oversight.accounts.access import (
 )
 from oversight.audit.services import record_event
 from oversight.lib.pagination import paginate, query_without_page
+from oversight.registry.forms import ManagingAgencyForm
 from oversight.registry.models import Institution, Unit
 from oversight.registry.selectors import current_school_year
+from oversight.registry.services import RegistryError, set_managing_agency
 
 UNIT_KINDS = [(k, v) for k, v in Unit.Kind.choices]
 
@@ -100,6 +106,15 @@ def institution_detail(request, institution_id: int, tab: str = "overview"):
         "query": query_without_page(request),
         "can_audit": can_read_audit(request.user),
     }
+    if rights.set_managing_agency:
+        ctx["agency_form"] = ManagingAgencyForm(
+            institution=institution,
+            initial={
+                "agency": institution.managing_agency
+                if institution.managing_override_reason
+                else None
+            },
+        )
     if tab == "classes":
         ctx["page"] = paginate(
             request, classes_for_user(request.user, institution).filter(school_year=year)
@@ -147,3 +162,27 @@ def student_detail(request, student_id: int):
         "guardianships": student.guardianships.select_related("guardian"),
     }
     return render(request, "registry/student.html", ctx)
+
+
+@require_POST
+@login_required
+def set_institution_agency(request, institution_id: int):
+    institution = get_institution_for_user(request.user, institution_id)
+    if not institution.rights.set_managing_agency:
+        raise PermissionDenied
+    form = ManagingAgencyForm(request.POST, institution=institution)
+    if form.is_valid():
+        try:
+            set_managing_agency(
+                institution=institution,
+                agency=form.cleaned_data["agency"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except RegistryError as e:
+            messages.error(request, str(e))
+        else:
+            messages.success(request, _("Đã cập nhật cơ quan quản lý."))
+    else:
+        messages.error(request, _("Lựa chọn không hợp lệ."))
+    return redirect("registry:institution", institution.pk)

@@ -67,3 +67,16 @@ def test_production_refuses_to_start_without_a_secret():
     r = _manage("check", DEBUG="false")
     assert r.returncode != 0
     assert "SECRET_KEY" in r.stderr
+
+
+def test_the_stylesheet_is_found_by_the_static_files_finders():
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("css/site.css")
+
+
+def test_vietnamese_is_the_default_whatever_the_browser_asks(client, db):
+    r = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert r["Content-Language"] == "vi"
+    client.cookies["django_language"] = "en"
+    assert client.get("/")["Content-Language"] == "en"

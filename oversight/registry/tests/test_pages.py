@@ -247,3 +247,36 @@ def test_english_is_available(client, world):
     assert r.status_code == 302
     r = client.get(reverse("portal:home"))
     assert r.context["LANGUAGE_CODE"] == "en"
+
+
+def test_the_department_admin_overrides_the_managing_authority_with_a_reason(client, world):
+    url = reverse("registry:institution_agency", args=[world.school_a.pk])
+    client.force_login(world.department_admin)
+    r = client.post(url, {"agency": world.department.pk, "reason": ""}, follow=True)
+    assert "lý do" in r.content.decode()
+    world.school_a.refresh_from_db()
+    assert world.school_a.managing_agency == world.committee_a
+    client.post(url, {"agency": world.department.pk, "reason": "Trường thực hành của Sở"})
+    world.school_a.refresh_from_db()
+    assert world.school_a.managing_agency == world.department
+    client.post(url, {"agency": "", "reason": ""})
+    world.school_a.refresh_from_db()
+    assert world.school_a.managing_agency == world.committee_a
+
+
+@pytest.mark.parametrize(
+    "persona,status",
+    [
+        ("principal", 403),
+        ("commune_officer", 403),
+        ("department_officer", 403),
+        ("outsider", 404),
+    ],
+)
+def test_others_cannot_override_the_managing_authority(client, world, persona, status):
+    client.force_login(getattr(world, persona))
+    url = reverse("registry:institution_agency", args=[world.school_a.pk])
+    r = client.post(url, {"agency": world.department.pk, "reason": "Lý do đủ dài để hợp lệ"})
+    assert r.status_code == status
+    world.school_a.refresh_from_db()
+    assert world.school_a.managing_agency == world.committee_a

@@ -183,3 +183,66 @@ def test_load_units_command_reports_what_it_did():
     out = StringIO()
     call_command("load_units", stdout=out)
     assert "114 đơn vị mới" in out.getvalue()
+
+
+def test_change_unit_command_renames_and_merges(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    call_command(
+        "change_unit",
+        "rename",
+        world.commune_b.code,
+        "--name",
+        "An Thành Mới",
+        "--full-name",
+        "Xã An Thành Mới",
+        "--effective",
+        "01/01/2026",
+        "--reason",
+        "NQ thử",
+        stdout=out,
+    )
+    assert "Xã An Thành Mới" in out.getvalue()
+    into = make_commune(city=world.city, name="Hợp Nhất")
+    call_command(
+        "change_unit",
+        "merge",
+        world.commune_b.code,
+        "--into",
+        into.code,
+        "--effective",
+        "01/02/2026",
+        "--reason",
+        "NQ thử",
+        stdout=out,
+    )
+    world.school_b.refresh_from_db()
+    assert world.school_b.unit == into
+    with pytest.raises(CommandError, match="dd/mm/yyyy"):
+        call_command(
+            "change_unit",
+            "merge",
+            world.commune_a.code,
+            "--into",
+            into.code,
+            "--effective",
+            "2026-02-01",
+            "--reason",
+            "x",
+        )
+    with pytest.raises(CommandError, match="hết hiệu lực"):
+        call_command(
+            "change_unit",
+            "merge",
+            world.commune_b.code,
+            "--into",
+            into.code,
+            "--effective",
+            "01/03/2026",
+            "--reason",
+            "x",
+        )
