@@ -304,3 +304,10 @@ def institutions_editable_by(user: Any) -> QuerySet[Institution]:
         a.institution_id for a in _assignments(user) if a.role in SCHOOL_ROLES and a.institution_id
     ]
     return qs.filter(pk__in=ids)
+
+
+def can_import_anything(user: Any) -> bool:
+    """Whether the import page is for this user at all."""
+    return getattr(user, "is_superuser", False) or bool(
+        roles_of(user) & {*DEPARTMENT_ROLES, *SCHOOL_ROLES}
+    )

@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from oversight.accounts.access import can_import_anything
 from oversight.registry.forms import ImportForm
 from oversight.registry.imports import (
     COLUMNS,
@@ -15,6 +17,8 @@ from oversight.registry.models import ImportJob
 
 @login_required
 def import_start(request):
+    if not can_import_anything(request.user):
+        raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
