@@ -127,6 +127,12 @@ MATRIX = {
     "institutions": dict.fromkeys(PERSONAS, OK),
     "home": dict.fromkeys(PERSONAS, OK),
     "commune_a": dict.fromkeys(PERSONAS, OK),
+    "profile": dict.fromkeys(PERSONAS, OK),
+    "tokens": dict.fromkeys(PERSONAS, OK),
+    "password_change": dict.fromkeys(PERSONAS, OK),
+    "import": {**dict.fromkeys(PERSONAS, FORBIDDEN), "department_admin": OK,
+               "department_officer": OK, "principal": OK, "school_staff": OK, "outsider": OK},
+    "admin": dict.fromkeys(PERSONAS, FORBIDDEN),
 }
 
 
@@ -144,6 +150,11 @@ def url_for(page, w):
         "institutions": reverse("registry:institutions"),
         "home": reverse("portal:home"),
         "commune_a": reverse("registry:unit", args=[w.commune_a.pk]),
+        "profile": reverse("accounts:profile"),
+        "tokens": reverse("accounts:tokens"),
+        "password_change": reverse("accounts:password_change"),
+        "import": reverse("registry:import"),
+        "admin": "/admin/login/?next=/admin/",
     }[page]
 
 
