@@ -19,7 +19,7 @@ echo "== migrations"; env -u DATABASE_URL "$UV" run python manage.py makemigrati
 
 echo "== pytest (SQLite)"
 env -u DATABASE_URL "$UV" run pytest "$@"
-if [ -n "${DATABASE_URL:-}" ]; then
+if [[ "${DATABASE_URL:-}" == postgres* ]]; then
   echo "== pytest (PostgreSQL)"
   "$UV" run pytest "$@"
 fi
