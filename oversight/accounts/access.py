@@ -50,6 +50,8 @@ STUDENT_READERS = frozenset({*DEPARTMENT_ROLES, Role.INSPECTOR, *SCHOOL_ROLES})
 
 def _assignments(user: Any) -> list[RoleAssignment]:
     """The user's active role assignments, read once per request object."""
+    if user is None:
+        return []
     cached = getattr(user, "_role_assignments", None)
     if cached is None:
         if not getattr(user, "is_authenticated", False):
@@ -311,3 +313,26 @@ def can_import_anything(user: Any) -> bool:
     return getattr(user, "is_superuser", False) or bool(
         roles_of(user) & {*DEPARTMENT_ROLES, *SCHOOL_ROLES}
     )
+
+
+def can_register_institution(user: Any, unit: Unit) -> bool:
+    """Department roles (and superusers) register institutions in the units they cover."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(
+        a.role in DEPARTMENT_ROLES
+        and (path := _scope_path(a)) is not None
+        and unit.path.startswith(path)
+        for a in _assignments(user)
+    )
+
+
+def can_update_institution(user: Any, institution: Institution) -> bool:
+    """The school itself, and the department roles that register institutions."""
+    rights = rights_over(user, institution)
+    return rights.edit or bool(rights.roles & DEPARTMENT_ROLES)
+
+
+def can_change_units(user: Any) -> bool:
+    """Renames and merges of administrative units are kept by the department's administrators."""
+    return getattr(user, "is_superuser", False) or Role.DEPARTMENT_ADMIN in roles_of(user)

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from oversight.accounts import access
 from oversight.audit.services import record_event
 from oversight.lib.text import fold, nfc
 from oversight.registry.models import (
@@ -87,6 +89,12 @@ STANDARD_SUBJECTS = [
 
 class RegistryError(Exception):
     """A registry rule forbids this change; the message is safe to show to the user."""
+
+
+def _check_permission(by: Any, allowed: Callable[[], bool]) -> None:
+    """Users act within their rights; `by=None` is an operator's command or a system job."""
+    if by is not None and not allowed():
+        raise PermissionDenied
 
 
 def _save_unit(unit: Unit) -> Unit:
@@ -315,6 +323,7 @@ def create_institution(*, by: Any, **fields: Any) -> Institution:
     _apply_institution(inst, fields)
     inst.code = inst.code.strip().upper()
     _check_institution(inst)
+    _check_permission(by, lambda: access.can_register_institution(by, inst.unit))
     if Institution.objects.filter(code=inst.code).exists():
         raise RegistryError(_("Mã trường %(code)s đã tồn tại.") % {"code": inst.code})
     inst.managing_agency = derive_managing_agency(level=inst.level, unit=inst.unit)
@@ -331,6 +340,7 @@ def update_institution(*, institution: Institution, by: Any, **fields: Any) -> I
     """Change an institution's facts. A move to another commune is kept in its placement history;
     the managing authority is re-derived unless it was overridden with a reason."""
     inst = Institution.objects.select_for_update().get(pk=institution.pk)
+    _check_permission(by, lambda: access.can_update_institution(by, inst))
     old_unit_id = inst.unit_id
     fields.pop("code", None)  # the code is the natural key; it never changes
     changed = _apply_institution(inst, fields)
@@ -356,6 +366,7 @@ def set_managing_agency(
 ) -> Institution:
     """Override the derived managing authority with a reason, or (agency=None) restore the rule."""
     inst = Institution.objects.select_for_update().get(pk=institution.pk)
+    _check_permission(by, lambda: access.rights_over(by, inst).set_managing_agency)
     reason = nfc(reason)
     if agency is None:
         inst.managing_agency = derive_managing_agency(level=inst.level, unit=inst.unit)
@@ -392,6 +403,7 @@ def rename_unit(
 ) -> Unit:
     """Rename a unit from `effective`; the old name stays in its history with its dates."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    _check_permission(by, lambda: access.can_change_units(by))
     name, full_name = nfc(name), nfc(full_name)
     if not name:
         raise RegistryError(_("Tên mới là bắt buộc."))
@@ -431,6 +443,7 @@ def merge_units(
 ) -> Unit:
     """Merge `sources` into `into` from `effective`: the sources end the day before, and their
     institutions move to `into` with their earlier placement kept."""
+    _check_permission(by, lambda: access.can_change_units(by))
     sources = list(Unit.objects.select_for_update().filter(pk__in=[u.pk for u in sources]))
     if not sources:
         raise RegistryError(_("Chọn ít nhất một đơn vị để sáp nhập."))

@@ -246,3 +246,53 @@ def test_change_unit_command_renames_and_merges(world):
             "--reason",
             "x",
         )
+
+
+def test_services_refuse_users_acting_outside_their_rights(world):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        create_institution(
+            by=world.principal,
+            code="NEW-1",
+            name="Trường mới",
+            level="primary",
+            unit=world.commune_a,
+        )
+    with pytest.raises(PermissionDenied):
+        update_institution(institution=world.school_b, by=world.principal, address="Sai phạm vi")
+    with pytest.raises(PermissionDenied):
+        set_managing_agency(
+            institution=world.school_a,
+            agency=world.department,
+            reason="Lý do đủ dài để hợp lệ",
+            by=world.principal,
+        )
+    with pytest.raises(PermissionDenied):
+        rename_unit(
+            unit=world.commune_a,
+            name="X",
+            full_name="Phường X",
+            effective=date(2026, 1, 1),
+            reason="x",
+            by=world.commune_officer,
+        )
+    with pytest.raises(PermissionDenied):
+        merge_units(
+            sources=[world.commune_b],
+            into=world.commune_a,
+            effective=date(2026, 1, 1),
+            reason="x",
+            by=world.inspector,
+        )
+    world.school_b.refresh_from_db()
+    assert world.school_b.address == ""
+    # Within their rights they may: the department registers, the school updates itself.
+    create_institution(
+        by=world.department_officer,
+        code="NEW-3",
+        name="Trường mới",
+        level="primary",
+        unit=world.commune_a,
+    )
+    update_institution(institution=world.school_a, by=world.principal, phone="02253000000")
