@@ -130,8 +130,14 @@ MATRIX = {
     "profile": dict.fromkeys(PERSONAS, OK),
     "tokens": dict.fromkeys(PERSONAS, OK),
     "password_change": dict.fromkeys(PERSONAS, OK),
-    "import": {**dict.fromkeys(PERSONAS, FORBIDDEN), "department_admin": OK,
-               "department_officer": OK, "principal": OK, "school_staff": OK, "outsider": OK},
+    "import": {
+        **dict.fromkeys(PERSONAS, FORBIDDEN),
+        "department_admin": OK,
+        "department_officer": OK,
+        "principal": OK,
+        "school_staff": OK,
+        "outsider": OK,
+    },
     "admin": dict.fromkeys(PERSONAS, FORBIDDEN),
 }
 
