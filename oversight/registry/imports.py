@@ -734,23 +734,29 @@ def _validate_teachers(body, positions, ctx, report):
     return records
 
 
-def _apply_teachers(records, ctx, report):
-    inst = ctx.institution
-    existing = {t.code: t for t in inst.teachers.all()}
+def _upsert_by_code(model, inst, records, fields: list[str], key: str) -> tuple[list, list]:
+    """Create or update the institution's rows by code; each record gets its row at `key`."""
+    existing = {o.code: o for o in model.objects.filter(institution=inst)}
     new, changed = [], []
     for r in records:
-        t = existing.get(r["code"])
-        if t is None:
-            t = Teacher(institution=inst, code=r["code"])
-            new.append(t)
+        obj = existing.get(r["code"])
+        if obj is None:
+            obj = model(institution=inst, code=r["code"])
+            new.append(obj)
         else:
-            changed.append(t)
-        t.full_name, t.phone, t.email = r["full_name"], r["phone"], r["email"]
-        t.set_derived()
-        r["teacher"] = t
-    Teacher.objects.bulk_create(new, batch_size=BATCH)
-    Teacher.objects.bulk_update(
-        changed, ["full_name", "phone", "email", "search_name", "sort_key"], batch_size=BATCH
+            changed.append(obj)
+        for name in fields:
+            setattr(obj, name, r[name])
+        obj.set_derived()
+        r[key] = obj
+    model.objects.bulk_create(new, batch_size=BATCH)
+    model.objects.bulk_update(changed, [*fields, "search_name", "sort_key"], batch_size=BATCH)
+    return new, changed
+
+
+def _apply_teachers(records, ctx, report):
+    new, changed = _upsert_by_code(
+        Teacher, ctx.institution, records, ["full_name", "phone", "email"], "teacher"
     )
     through = Teacher.subjects.through
     links, assignments = set(), []
@@ -861,23 +867,8 @@ def _chunks(items: list, size: int = BATCH):
 
 def _apply_students(records, ctx, report):
     inst, year = ctx.institution, ctx.school_year
-    existing = {s.code: s for s in inst.students.all()}
-    new, changed = [], []
-    for r in records:
-        s = existing.get(r["code"])
-        if s is None:
-            s = Student(institution=inst, code=r["code"])
-            new.append(s)
-        else:
-            changed.append(s)
-        s.full_name, s.date_of_birth, s.gender = r["full_name"], r["date_of_birth"], r["gender"]
-        s.set_derived()
-        r["student"] = s
-    Student.objects.bulk_create(new, batch_size=BATCH)
-    Student.objects.bulk_update(
-        changed,
-        ["full_name", "date_of_birth", "gender", "search_name", "sort_key"],
-        batch_size=BATCH,
+    new, changed = _upsert_by_code(
+        Student, inst, records, ["full_name", "date_of_birth", "gender"], "student"
     )
     # Class in this school year.
     memberships = {
