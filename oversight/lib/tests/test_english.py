@@ -34,7 +34,8 @@ def test_every_message_has_an_english_translation():
 
 
 def _po_msgids() -> set[str]:
-    ids, current, reading = set(), None, False
+    ids: set[str] = set()
+    current, reading = "", False
     for line in PO.read_text(encoding="utf-8").splitlines():
         if line.startswith("msgid "):
             current, reading = line[7:-1], True
