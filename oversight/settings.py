@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "oversight.audit",
     "oversight.accounts",
     "oversight.registry",
+    "oversight.programs",
     "oversight.portal",
     "oversight.api",
 ]

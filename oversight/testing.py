@@ -315,3 +315,48 @@ class BaseTestCase(TestCase):
         cls.world = make_world()
         for name, value in vars(cls.world).items():
             setattr(cls, name, value)
+
+
+def make_program(
+    *,
+    institution: Institution,
+    by: User | None = None,
+    kind: str = "linkage",
+    title: str = "Tiếng Anh với người nước ngoài",
+    **overrides: Any,
+):
+    """A draft programme with sensible facts; `overrides` replace any of them."""
+    from datetime import time
+
+    from oversight.programs.models import Partner
+    from oversight.programs.services import create_program
+
+    year = make_school_year()
+    fields: dict[str, Any] = dict(
+        kind=kind,
+        institution=institution,
+        school_year=year,
+        title=title,
+        grades=[5],
+        capacity=30,
+        starts_on=date(2025, 10, 1),
+        ends_on=date(2026, 5, 15),
+        fee_amount=150_000,
+        fee_unit="per_month",
+        fee_legal_basis="Thỏa thuận với cha mẹ",
+        sessions=[{"weekday": 2, "start": time(16, 45), "end": time(17, 30), "place": "Phòng 201"}],
+        staff=[{"full_name": "John Smith", "is_foreign": True}],
+    )
+    if kind == "linkage":
+        partner = Partner.objects.first() or Partner.objects.create(
+            name="Công ty Giáo dục Ánh Sao", licence_number="0201234567", search_name="anh sao"
+        )
+        fields.update(
+            partner=partner,
+            category="foreign_language_foreign_teacher",
+            alternative_activity="Đọc sách tại thư viện, có giáo viên trông",
+        )
+    else:
+        fields.update(subject=make_subject("Toán"))
+    fields.update(overrides)
+    return create_program(by=by, **fields)

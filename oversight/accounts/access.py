@@ -336,3 +336,109 @@ def can_update_institution(user: Any, institution: Institution) -> bool:
 def can_change_units(user: Any) -> bool:
     """Renames and merges of administrative units are kept by the department's administrators."""
     return getattr(user, "is_superuser", False) or Role.DEPARTMENT_ADMIN in roles_of(user)
+
+
+# --- programmes --------------------------------------------------------------------------------
+
+
+def roles_over_unit(user: Any, unit: Unit) -> set[str]:
+    """Roles the user holds through unit or agency scopes that cover `unit`."""
+    return {
+        a.role
+        for a in _assignments(user)
+        if (path := _scope_path(a)) is not None and unit.path.startswith(path)
+    }
+
+
+def programs_visible_to(user: Any):
+    """Programmes of the institutions in the user's scopes and outside facilities in their
+    areas. Guardians and partner staff see only what is published: drafts are the school's."""
+    from oversight.programs.models import Program
+
+    qs = Program.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    full = Q(pk__in=[])
+    public_only = Q(pk__in=[])
+    for a in _assignments(user):
+        if a.role == Role.GUARDIAN:
+            continue
+        scope = _scope_q(a)
+        institution_ids = Institution.objects.filter(scope).values("pk")
+        if a.role == Role.PARTNER_STAFF:
+            public_only |= Q(institution__in=institution_ids)
+            continue
+        full |= Q(institution__in=institution_ids)
+        path = _scope_path(a)
+        if path is not None:
+            full |= Q(facility__unit__path__startswith=path)
+    if Role.GUARDIAN in roles_of(user):
+        public_only |= Q(institution__in=Institution.objects.filter(_guardian_q(user)).values("pk"))
+    published = Q(status__in=[Program.Status.APPROVED, Program.Status.SUSPENDED])
+    return qs.filter(full | (public_only & published))
+
+
+def _program_roles(user: Any, program) -> set[str]:
+    if program.institution_id:
+        return set(rights_over(user, program.institution).roles)
+    return roles_over_unit(user, program.facility.unit)
+
+
+def can_edit_program(user: Any, program) -> bool:
+    """The school (or the department admin) edits its programmes; a facility's programmes are
+    recorded by its commune or the department."""
+    if getattr(user, "is_superuser", False):
+        return True
+    roles = _program_roles(user, program)
+    if program.institution_id:
+        return bool(roles & {Role.DEPARTMENT_ADMIN, *SCHOOL_ROLES})
+    return bool(roles & {Role.COMMUNE_OFFICER, *DEPARTMENT_ROLES})
+
+
+def can_approve_program(user: Any, program, approver: str) -> bool:
+    """`approver` comes from the programme kind's ApprovalRoute."""
+    if getattr(user, "is_superuser", False):
+        return True
+    roles = _program_roles(user, program)
+    if approver == "principal":
+        return Role.PRINCIPAL in roles
+    if program.institution_id:
+        if program.institution.managing_agency.kind == "department":
+            return bool(roles & DEPARTMENT_ROLES)
+        return "commune_manager" in roles
+    return bool(roles & {Role.COMMUNE_OFFICER, *DEPARTMENT_ROLES})
+
+
+def can_suspend_program(user: Any, program) -> bool:
+    """The managing authority, the department for any school in the city (the city's letter
+    gives it that power), and inspectors within their scope."""
+    if getattr(user, "is_superuser", False):
+        return True
+    roles = _program_roles(user, program)
+    return bool(roles & {*DEPARTMENT_ROLES, Role.INSPECTOR}) or can_approve_program(
+        user, program, "managing_authority"
+    )
+
+
+def get_program_for_user(user: Any, program_id: int, *, write: bool = False):
+    """The programme if `user` may see it (and edit it, if `write`); 404 hides the rest."""
+    program = (
+        programs_visible_to(user)
+        .select_related(
+            "institution__unit",
+            "institution__managing_agency__unit",
+            "facility__unit",
+            "partner",
+            "subject",
+            "school_year",
+        )
+        .filter(pk=program_id)
+        .first()
+    )
+    if program is None:
+        raise Http404
+    if write and not can_edit_program(user, program):
+        raise PermissionDenied
+    return program

@@ -2,7 +2,11 @@
 
 from oversight.api.api import api
 from oversight.api.auth import router as auth_router
+from oversight.api.programs import public_router
+from oversight.api.programs import router as programs_router
 from oversight.api.registry import router as registry_router
 
 api.add_router("/auth", auth_router)
 api.add_router("/", registry_router)
+api.add_router("/", programs_router)
+api.add_router("/public", public_router)

@@ -5,4 +5,5 @@ from oversight.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("programs/<int:program_id>/", views.public_program, name="program"),
 ]

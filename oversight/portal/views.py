@@ -1,4 +1,4 @@
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
 from oversight.accounts.access import guardian_children, institutions_visible_to, roles_of
@@ -46,3 +46,20 @@ def forbidden(request, exception=None):
     if request.path.startswith("/api/"):
         return _api_error(403, "forbidden", "Bạn không có quyền thực hiện thao tác này.")
     return render(request, "403.html", status=403)
+
+
+def public_program(request, program_id: int):
+    """The public disclosure of a published programme: no sign-in, no personal data."""
+    from oversight.programs.models import Program
+
+    program = (
+        Program.objects.published()
+        .select_related("institution__unit", "facility__unit", "partner", "subject", "school_year")
+        .prefetch_related("sessions", "staff")
+        .filter(pk=program_id)
+        .first()
+    )
+    if program is None:
+        raise Http404
+    version = program.versions.order_by("-number").first()
+    return render(request, "portal/program.html", {"program": program, "version": version})

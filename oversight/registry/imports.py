@@ -187,14 +187,6 @@ RELATIONS_FOLDED = {
     "giam ho": "guardian",
 }
 RELATIONS_FOLDED.update({v: v for v in Guardianship.Relation.values})
-GRADE_RANGES = {
-    "preschool": range(0, 1),
-    "primary": range(1, 6),
-    "lower_secondary": range(6, 10),
-    "upper_secondary": range(10, 13),
-    "multi_level": range(0, 13),
-    "continuing_education": range(6, 13),
-}
 PHONE_RE = re.compile(r"^0\d{9}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -620,7 +612,7 @@ def _apply_institutions(records, ctx, report):
 
 def _validate_classes(body, positions, ctx, report):
     seen: dict[str, int] = {}
-    valid = GRADE_RANGES[ctx.institution.level]
+    valid = ctx.institution.grade_range
     records = []
     for n, (number, cells) in enumerate(body, start=1):
         row = _Row(number, cells, positions, "classes", report)

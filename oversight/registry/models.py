@@ -227,12 +227,27 @@ class Institution(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def grade_range(self) -> range:
+        """The grades this level teaches (0 stands for preschool)."""
+        return GRADES_BY_LEVEL[self.level]
+
     def set_derived(self) -> None:
         self.name = nfc(self.name)
         self.address = nfc(self.address)
         self.principal_name = nfc(self.principal_name)
         self.search_name = fold(f"{self.name} {self.code}")
         self.sort_key = vi_sort_key(self.name)
+
+
+GRADES_BY_LEVEL: dict[str, range] = {
+    Institution.Level.PRESCHOOL: range(0, 1),
+    Institution.Level.PRIMARY: range(1, 6),
+    Institution.Level.LOWER_SECONDARY: range(6, 10),
+    Institution.Level.UPPER_SECONDARY: range(10, 13),
+    Institution.Level.MULTI_LEVEL: range(0, 13),
+    Institution.Level.CONTINUING_EDUCATION: range(6, 13),
+}
 
 
 class InstitutionPlacement(models.Model):

@@ -1,0 +1,534 @@
+"""Writes to programmes: drafting, the lifecycle, and disclosure versions.
+
+Input that is malformed (overlapping sessions, end before start, a grade the school does not
+teach...) is refused with a message naming the field. What is well-formed but unlawful (a
+paid in-school class, academic tutoring for primary pupils) is accepted as a draft: judging
+it is the compliance engine's work, which cites the rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from oversight.accounts import access
+from oversight.audit.services import record_event
+from oversight.lib.text import nfc
+from oversight.programs.models import (
+    ApprovalRoute,
+    DisclosureVersion,
+    Facility,
+    Partner,
+    Program,
+    Session,
+    StaffMember,
+)
+from oversight.registry.models import Institution, SchoolYear, Subject
+
+MAX_FEE = 50_000_000  # VND for one unit; above this is a typing error, not a fee
+MAX_CAPACITY = 2000
+# Fields whose change on a published programme makes a new disclosure version.
+DISCLOSED = (
+    "title",
+    "description",
+    "fee_amount",
+    "fee_unit",
+    "fee_legal_basis",
+    "grades",
+    "capacity",
+    "starts_on",
+    "ends_on",
+    "partner",
+    "subject",
+    "category",
+    "alternative_activity",
+)
+EDITABLE = (*DISCLOSED, "institution", "facility", "school_year")
+
+
+class ProgramError(Exception):
+    """A rule forbids this change; the message is safe to show to the user."""
+
+
+class ProgramInputError(ProgramError):
+    """Malformed input: `errors` maps each field to a Vietnamese message."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+class TransitionNotAllowed(ProgramError):
+    """The programme's status does not allow this step (HTTP 409)."""
+
+
+@dataclass(frozen=True)
+class SessionData:
+    weekday: int
+    start: time
+    end: time
+    place: str
+
+
+def _check(program: Program, sessions: list[SessionData], errors: dict[str, str]) -> None:
+    kind = program.kind
+    if kind not in Program.Kind.values:
+        errors["kind"] = _("Loại chương trình không hợp lệ.")
+        return
+    if kind == Program.Kind.OUTSIDE_TUTORING:
+        if program.facility_id is None:
+            errors["facility"] = _("Dạy thêm ngoài nhà trường cần ghi rõ cơ sở dạy thêm.")
+    elif program.institution_id is None:
+        errors["institution"] = _("Cần chọn trường tổ chức chương trình.")
+    if kind == Program.Kind.LINKAGE:
+        if program.category not in Program.Category.values:
+            errors["category"] = _("Chọn một lĩnh vực liên kết.")
+        if program.partner_id is None:
+            errors["partner"] = _("Chương trình liên kết cần ghi rõ đối tác.")
+    elif program.subject_id is None:
+        errors["subject"] = _("Cần ghi rõ môn học.")
+    if not program.title:
+        errors["title"] = _("Cần có tên chương trình.")
+    elif len(program.title) > 200:
+        errors["title"] = _("Tên chương trình dài quá 200 ký tự.")
+    if not 1 <= (program.capacity or 0) <= MAX_CAPACITY:
+        errors["capacity"] = _("Sĩ số phải từ 1 đến %(max)s.") % {"max": MAX_CAPACITY}
+    if program.fee_amount is None or not 0 <= program.fee_amount <= MAX_FEE:
+        errors["fee"] = _("Mức thu phải từ 0 đến %(max)s đồng.") % {
+            "max": f"{MAX_FEE:,}".replace(",", ".")
+        }
+    if program.fee_unit not in Program.FeeUnit.values:
+        errors["fee"] = _("Đơn vị thu phải là mỗi buổi, mỗi tháng hoặc cả khóa.")
+    _check_grades(program, errors)
+    _check_dates(program, errors)
+    _check_sessions(sessions, errors)
+
+
+def _check_grades(program: Program, errors: dict[str, str]) -> None:
+    grades = program.grades
+    if not isinstance(grades, list) or not grades or not all(isinstance(g, int) for g in grades):
+        errors["grades"] = _("Ghi ít nhất một khối lớp (số từ 0 đến 12).")
+        return
+    valid = program.institution.grade_range if program.institution is not None else range(0, 13)
+    wrong = [g for g in grades if g not in valid]
+    if wrong:
+        errors["grades"] = _("Trường không dạy khối %(g)s.") % {"g": ", ".join(map(str, wrong))}
+
+
+def _check_dates(program: Program, errors: dict[str, str]) -> None:
+    if not program.starts_on or not program.ends_on:
+        errors["starts_on"] = _("Cần ngày bắt đầu và ngày kết thúc.")
+        return
+    if program.ends_on < program.starts_on:
+        errors["ends_on"] = _("Ngày kết thúc phải sau ngày bắt đầu.")
+    year = program.school_year
+    if year and not (year.starts_on <= program.starts_on and program.ends_on <= year.ends_on):
+        errors["starts_on"] = _("Thời gian phải nằm trong năm học %(y)s (%(a)s – %(b)s).") % {
+            "y": year.name,
+            "a": f"{year.starts_on:%d/%m/%Y}",
+            "b": f"{year.ends_on:%d/%m/%Y}",
+        }
+
+
+def _check_sessions(sessions: list[SessionData], errors: dict[str, str]) -> None:
+    if not sessions:
+        errors["sessions"] = _("Cần ít nhất một buổi học trong tuần.")
+        return
+    for n, s in enumerate(sessions, start=1):
+        if not 1 <= s.weekday <= 7:
+            errors["sessions"] = _(
+                "Buổi %(n)s: thứ trong tuần phải từ 1 (thứ Hai) đến 7 (Chủ nhật)."
+            ) % {"n": n}
+            return
+        if s.end <= s.start:
+            errors["sessions"] = _("Buổi %(n)s: giờ kết thúc phải sau giờ bắt đầu.") % {"n": n}
+            return
+        if not nfc(s.place):
+            errors["sessions"] = _("Buổi %(n)s: cần ghi địa điểm.") % {"n": n}
+            return
+    ordered = sorted(sessions, key=lambda s: (s.weekday, s.start))
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if a.weekday == b.weekday and b.start < a.end:
+            errors["sessions"] = _("Các buổi học trùng giờ nhau (thứ %(d)s, %(a)s và %(b)s).") % {
+                "d": a.weekday + 1 if a.weekday < 7 else "CN",
+                "a": f"{a.start:%H:%M}",
+                "b": f"{b.start:%H:%M}",
+            }
+            return
+
+
+def _replace_children(
+    program: Program, sessions: list[SessionData] | None, staff: list[dict] | None
+) -> None:
+    if sessions is not None:
+        program.sessions.all().delete()
+        Session.objects.bulk_create(
+            [
+                Session(
+                    program=program, weekday=s.weekday, start=s.start, end=s.end, place=nfc(s.place)
+                )
+                for s in sessions
+            ]
+        )
+    if staff is not None:
+        program.staff.all().delete()
+        StaffMember.objects.bulk_create(
+            [
+                StaffMember(
+                    program=program,
+                    full_name=nfc(m["full_name"]),
+                    role=nfc(m.get("role", "")),
+                    is_foreign=bool(m.get("is_foreign")),
+                    qualification=nfc(m.get("qualification", "")),
+                )
+                for m in staff
+                if nfc(m.get("full_name", ""))
+            ]
+        )
+
+
+def disclosure_data(program: Program) -> dict:
+    """The facts a family is shown, as they stand now."""
+    return {
+        "title": program.title,
+        "kind": program.kind,
+        "description": program.description,
+        "institution": program.institution.name if program.institution is not None else None,
+        "facility": program.facility.name if program.facility is not None else None,
+        "partner": program.partner.name if program.partner is not None else None,
+        "subject": program.subject.name if program.subject is not None else None,
+        "category": program.category,
+        "grades": sorted(program.grades),
+        "capacity": program.capacity,
+        "starts_on": program.starts_on.isoformat(),
+        "ends_on": program.ends_on.isoformat(),
+        "fee": {
+            "amount": program.fee_amount,
+            "unit": program.fee_unit,
+            "legal_basis": program.fee_legal_basis,
+        },
+        "sessions": [
+            {
+                "weekday": s.weekday,
+                "start": f"{s.start:%H:%M}",
+                "end": f"{s.end:%H:%M}",
+                "place": s.place,
+            }
+            for s in program.sessions.all()
+        ],
+        "staff": [
+            {"full_name": m.full_name, "role": m.role, "is_foreign": m.is_foreign}
+            for m in program.staff.all()
+        ],
+        "alternative_activity": program.alternative_activity,
+    }
+
+
+def _new_version_if_changed(program: Program, by: Any) -> DisclosureVersion | None:
+    data = disclosure_data(program)
+    latest = program.versions.order_by("-number").first()
+    if latest is not None and latest.data == data:
+        return None
+    version = DisclosureVersion.objects.create(
+        program=program, number=(latest.number + 1) if latest else 1, data=data, created_by=by
+    )
+    record_event(
+        actor=by, action="program.disclosed", target=program, data={"version": version.number}
+    )
+    return version
+
+
+def _sessions(raw: list[dict] | None) -> list[SessionData] | None:
+    if raw is None:
+        return None
+    return [SessionData(int(s["weekday"]), s["start"], s["end"], s.get("place", "")) for s in raw]
+
+
+@transaction.atomic
+def create_program(
+    *,
+    by: Any,
+    kind: str,
+    school_year: SchoolYear,
+    title: str,
+    grades: list[int],
+    capacity: int,
+    starts_on: date,
+    ends_on: date,
+    sessions: list[dict],
+    institution: Institution | None = None,
+    facility: Facility | None = None,
+    partner: Partner | None = None,
+    subject: Subject | None = None,
+    category: str = "",
+    fee_amount: int = 0,
+    fee_unit: str = "per_month",
+    fee_legal_basis: str = "",
+    description: str = "",
+    alternative_activity: str = "",
+    staff: list[dict] | None = None,
+) -> Program:
+    """Record a draft programme; nothing is written if any field is malformed."""
+    program = Program(
+        kind=kind,
+        institution=institution,
+        facility=facility,
+        partner=partner,
+        school_year=school_year,
+        title=nfc(title),
+        description=nfc(description),
+        subject=subject,
+        category=category,
+        grades=grades,
+        capacity=capacity,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        fee_amount=fee_amount,
+        fee_unit=fee_unit,
+        fee_legal_basis=nfc(fee_legal_basis),
+        alternative_activity=nfc(alternative_activity),
+        created_by=by,
+    )
+    session_data = _sessions(sessions) or []
+    errors: dict[str, str] = {}
+    _check(program, session_data, errors)
+    if errors:
+        raise ProgramInputError(errors)
+    if by is not None and not access.can_edit_program(by, program):
+        raise PermissionDenied
+    program.set_derived()
+    program.save()
+    _replace_children(program, session_data, staff or [])
+    record_event(actor=by, action="program.created", target=program, data={"kind": kind})
+    return program
+
+
+@transaction.atomic
+def update_program(
+    *,
+    program: Program,
+    by: Any,
+    sessions: list[dict] | None = None,
+    staff: list[dict] | None = None,
+    **fields: Any,
+) -> Program:
+    """Change a programme. A published one stays published and gets a new disclosure version
+    when what families were shown changes."""
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if by is not None and not access.can_edit_program(by, program):
+        raise PermissionDenied
+    if program.status == Program.Status.CLOSED:
+        raise TransitionNotAllowed(_("Chương trình đã kết thúc, không sửa được."))
+    if program.status == Program.Status.SUBMITTED:
+        raise TransitionNotAllowed(_("Chương trình đang chờ phê duyệt; hãy đợi kết quả rồi sửa."))
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise ProgramInputError({k: _("Không sửa được trường này.") for k in unknown})
+    for name, value in fields.items():
+        setattr(program, name, nfc(value) if isinstance(value, str) else value)
+    session_data = _sessions(sessions)
+    current = (
+        session_data
+        if session_data is not None
+        else [SessionData(s.weekday, s.start, s.end, s.place) for s in program.sessions.all()]
+    )
+    errors: dict[str, str] = {}
+    _check(program, current, errors)
+    if errors:
+        raise ProgramInputError(errors)
+    program.set_derived()
+    program.save()
+    _replace_children(program, session_data, staff)
+    record_event(
+        actor=by,
+        action="program.updated",
+        target=program,
+        data={
+            "fields": sorted(fields)
+            + (["sessions"] if sessions is not None else [])
+            + (["staff"] if staff is not None else [])
+        },
+    )
+    if program.status in (Program.Status.APPROVED, Program.Status.SUSPENDED):
+        _new_version_if_changed(program, by)
+    return program
+
+
+def approver_of(program: Program) -> str:
+    route = ApprovalRoute.objects.filter(kind=program.kind).first()
+    return route.approver if route else ApprovalRoute.Approver.MANAGING_AUTHORITY
+
+
+# The lifecycle: action -> (statuses it starts from, status it leads to, reason required).
+TRANSITIONS = {
+    "submit": ({Program.Status.DRAFT, Program.Status.RETURNED}, Program.Status.SUBMITTED, False),
+    "approve": ({Program.Status.SUBMITTED}, Program.Status.APPROVED, False),
+    "return": ({Program.Status.SUBMITTED}, Program.Status.RETURNED, True),
+    "suspend": ({Program.Status.APPROVED}, Program.Status.SUSPENDED, True),
+    "resume": ({Program.Status.SUSPENDED}, Program.Status.APPROVED, False),
+    "close": (
+        {
+            Program.Status.DRAFT,
+            Program.Status.RETURNED,
+            Program.Status.APPROVED,
+            Program.Status.SUSPENDED,
+        },
+        Program.Status.CLOSED,
+        True,
+    ),
+}
+
+
+def _allowed(action: str, by: Any, program: Program) -> bool:
+    if action == "submit":
+        return access.can_edit_program(by, program)
+    if action in ("approve", "return"):
+        return access.can_approve_program(by, program, approver_of(program))
+    if action in ("suspend", "resume"):
+        return access.can_suspend_program(by, program)
+    # close: the school ends its own programme; authorities end it too.
+    return (
+        access.can_edit_program(by, program)
+        or access.can_suspend_program(by, program)
+        or access.can_approve_program(by, program, approver_of(program))
+    )
+
+
+@transaction.atomic
+def transition(*, program: Program, action: str, by: Any, reason: str = "") -> Program:
+    """Move a programme along its lifecycle; wrong role → PermissionDenied, wrong state →
+    TransitionNotAllowed, missing reason → ProgramInputError. Audited with actor and reason."""
+    if action not in TRANSITIONS:
+        raise TransitionNotAllowed(_("Thao tác không hợp lệ."))
+    # Lock the row: two officers acting at once must not both move it.
+    program = (
+        Program.objects.select_for_update()
+        .select_related(
+            "institution__managing_agency__unit",
+            "institution__unit",
+            "facility__unit",
+            "partner",
+            "subject",
+        )
+        .get(pk=program.pk)
+    )
+    if by is not None and not _allowed(action, by, program):
+        raise PermissionDenied
+    sources, target, needs_reason = TRANSITIONS[action]
+    if program.status not in sources:
+        raise TransitionNotAllowed(
+            _("Không thể %(action)s khi chương trình đang ở trạng thái «%(status)s».")
+            % {"action": ACTION_LABELS[action], "status": program.get_status_display()}
+        )
+    reason = nfc(reason)
+    if needs_reason and len(reason) < 5:
+        raise ProgramInputError({"reason": _("Cần ghi rõ lý do.")})
+    old = program.status
+    program.status, program.status_reason = target, reason
+    program.save(update_fields=["status", "status_reason", "updated_at"])
+    record_event(
+        actor=by,
+        action=f"program.{action}",
+        target=program,
+        data={"from": old, "to": target, "reason": reason},
+    )
+    if target == Program.Status.APPROVED:
+        _new_version_if_changed(program, by)
+    return program
+
+
+ACTION_LABELS = {
+    "submit": _lazy("gửi duyệt"),
+    "approve": _lazy("phê duyệt"),
+    "return": _lazy("trả lại"),
+    "suspend": _lazy("tạm dừng"),
+    "resume": _lazy("cho tiếp tục"),
+    "close": _lazy("kết thúc"),
+}
+
+
+@transaction.atomic
+def create_facility(
+    *,
+    by: Any,
+    name: str,
+    unit: Any,
+    address: str,
+    representative: str,
+    registration_number: str = "",
+    business_kind: str = "household",
+    phone: str = "",
+) -> Facility:
+    """Record an outside tutoring facility in a commune (by its commune or the department)."""
+    errors = {}
+    if not nfc(name):
+        errors["name"] = _("Cần tên cơ sở.")
+    if not nfc(address):
+        errors["address"] = _("Cần địa chỉ.")
+    if not nfc(representative):
+        errors["representative"] = _("Cần người đại diện.")
+    if business_kind not in Facility.BusinessKind.values:
+        errors["business_kind"] = _("Loại hình kinh doanh không hợp lệ.")
+    if (
+        unit is None
+        or unit.kind not in ("ward", "commune", "special_zone")
+        or not unit.is_current()
+    ):
+        errors["unit"] = _("Chọn xã, phường hoặc đặc khu hiện hành.")
+    if errors:
+        raise ProgramInputError(errors)
+    roles = access.roles_over_unit(by, unit) if by is not None else set()
+    if by is not None and not (
+        by.is_superuser or roles & {"commune_officer", *access.DEPARTMENT_ROLES}
+    ):
+        raise PermissionDenied
+    facility = Facility(
+        name=name,
+        unit=unit,
+        address=address,
+        representative=representative,
+        registration_number=nfc(registration_number),
+        business_kind=business_kind,
+        phone=nfc(phone),
+    )
+    facility.set_derived()
+    facility.save()
+    record_event(actor=by, action="facility.created", target=facility)
+    return facility
+
+
+@transaction.atomic
+def create_partner(
+    *,
+    by: Any,
+    name: str,
+    licence_number: str = "",
+    licence_issuer: str = "",
+    address: str = "",
+    representative: str = "",
+) -> Partner:
+    """Record a linkage partner (schools and authorities record the partners they work with)."""
+    if not nfc(name):
+        raise ProgramInputError({"name": _("Cần tên đối tác.")})
+    if by is not None and not (
+        by.is_superuser
+        or access.roles_of(by) & {*access.DEPARTMENT_ROLES, *access.SCHOOL_ROLES, "commune_officer"}
+    ):
+        raise PermissionDenied
+    partner = Partner(
+        name=name,
+        licence_number=nfc(licence_number),
+        licence_issuer=nfc(licence_issuer),
+        address=nfc(address),
+        representative=nfc(representative),
+    )
+    partner.set_derived()
+    partner.save()
+    record_event(actor=by, action="partner.created", target=partner)
+    return partner
