@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("oversight.portal.urls")),
     path("accounts/", include("oversight.accounts.urls")),
     path("registry/", include("oversight.registry.urls")),
+    path("manage/programs/", include("oversight.programs.urls")),
     path("audit/", include("oversight.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

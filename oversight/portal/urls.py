@@ -5,5 +5,7 @@ from oversight.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("programs/", views.public_programs, name="programs"),
     path("programs/<int:program_id>/", views.public_program, name="program"),
+    path("schools/<int:institution_id>/", views.public_school, name="school"),
 ]

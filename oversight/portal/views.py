@@ -1,3 +1,4 @@
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
@@ -63,3 +64,57 @@ def public_program(request, program_id: int):
         raise Http404
     version = program.versions.order_by("-number").first()
     return render(request, "portal/program.html", {"program": program, "version": version})
+
+
+def _published():
+    from oversight.programs.models import Program
+
+    return Program.objects.filter(status=Program.Status.APPROVED).select_related(
+        "institution__unit", "facility__unit", "subject"
+    )
+
+
+def public_programs(request):
+    """City-wide search of published programmes (accent-insensitive); no sign-in."""
+    from oversight.lib.pagination import paginate, query_without_page
+    from oversight.programs.models import Program
+    from oversight.registry.models import Institution, Subject, Unit
+    from oversight.registry.services import COMMUNE_KINDS
+
+    g = request.GET
+    qs = _published().search(g.get("q"))
+    if g.get("unit", "").isdigit():
+        qs = qs.filter(Q(institution__unit_id=g["unit"]) | Q(facility__unit_id=g["unit"]))
+    if g.get("level") in Institution.Level.values:
+        qs = qs.filter(institution__level=g["level"])
+    if g.get("kind") in Program.Kind.values:
+        qs = qs.filter(kind=g["kind"])
+    if g.get("category") in Program.Category.values:
+        qs = qs.filter(category=g["category"])
+    if g.get("subject", "").isdigit():
+        qs = qs.filter(subject_id=g["subject"])
+    for name, lookup in (("fee_min", "fee_amount__gte"), ("fee_max", "fee_amount__lte")):
+        if g.get(name, "").isdigit():
+            qs = qs.filter(**{lookup: int(g[name])})
+    ctx = {
+        "page": paginate(request, qs.order_by("sort_key", "id")),
+        "query": query_without_page(request),
+        "f": g,
+        "kinds": Program.Kind.choices,
+        "categories": Program.Category.choices,
+        "levels": Institution.Level.choices,
+        "subjects": Subject.objects.order_by("name"),
+        "units": Unit.objects.filter(kind__in=COMMUNE_KINDS, valid_to__isnull=True),
+    }
+    return render(request, "portal/programs.html", ctx)
+
+
+def public_school(request, institution_id: int):
+    """A school's public page: every programme it runs that has been published."""
+    from oversight.registry.models import Institution
+
+    school = Institution.objects.select_related("unit").filter(pk=institution_id).first()
+    if school is None:
+        raise Http404
+    programs = _published().filter(institution=school).order_by("sort_key")
+    return render(request, "portal/school.html", {"school": school, "programs": programs})

@@ -385,7 +385,8 @@ TRANSITIONS = {
 }
 
 
-def _allowed(action: str, by: Any, program: Program) -> bool:
+def allowed(action: str, by: Any, program: Program) -> bool:
+    """Whether `by` may take `action` on `program` (its status aside)."""
     if action == "submit":
         return access.can_edit_program(by, program)
     if action in ("approve", "return"):
@@ -418,7 +419,7 @@ def transition(*, program: Program, action: str, by: Any, reason: str = "") -> P
         )
         .get(pk=program.pk)
     )
-    if by is not None and not _allowed(action, by, program):
+    if by is not None and not allowed(action, by, program):
         raise PermissionDenied
     sources, target, needs_reason = TRANSITIONS[action]
     if program.status not in sources:

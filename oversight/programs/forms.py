@@ -1,0 +1,118 @@
+import re
+from datetime import time
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from oversight.accounts.access import institutions_editable_by
+from oversight.programs.models import Partner, Program
+from oversight.registry.models import Subject
+
+WEEKDAYS = (
+    [("", "—")]
+    + [(str(d), _("Thứ %(d)s") % {"d": d + 1}) for d in range(1, 7)]
+    + [("7", _("Chủ nhật"))]
+)
+SESSION_ROWS = 3
+
+
+class ProgramForm(forms.Form):
+    """The shape of a programme draft; the service checks the rules."""
+
+    kind = forms.ChoiceField(label=_("Loại chương trình"), choices=Program.Kind.choices)
+    institution = forms.ModelChoiceField(label=_("Trường"), queryset=None)
+    title = forms.CharField(label=_("Tên chương trình"), max_length=200)
+    subject = forms.ModelChoiceField(
+        label=_("Môn học (dạy thêm)"), queryset=Subject.objects.all(), required=False
+    )
+    category = forms.ChoiceField(
+        label=_("Lĩnh vực (liên kết)"),
+        choices=[("", "—"), *Program.Category.choices],
+        required=False,
+    )
+    partner = forms.ModelChoiceField(
+        label=_("Đối tác (liên kết)"), queryset=Partner.objects.all(), required=False
+    )
+    grades = forms.CharField(label=_("Khối lớp"), help_text=_("Ví dụ: 4, 5"))
+    capacity = forms.IntegerField(label=_("Sĩ số tối đa"), min_value=0)
+    starts_on = forms.DateField(label=_("Bắt đầu (dd/mm/yyyy)"))
+    ends_on = forms.DateField(label=_("Kết thúc (dd/mm/yyyy)"))
+    fee_amount = forms.IntegerField(label=_("Mức thu (đồng)"), initial=0)
+    fee_unit = forms.ChoiceField(label=_("Đơn vị thu"), choices=Program.FeeUnit.choices)
+    fee_legal_basis = forms.CharField(label=_("Căn cứ thu"), required=False, max_length=300)
+    staff = forms.CharField(
+        label=_("Người dạy"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Mỗi dòng một người; thêm «(nước ngoài)» với giáo viên nước ngoài."),
+    )
+    alternative_activity = forms.CharField(
+        label=_("Học sinh không tham gia làm gì trong giờ đó"), required=False, max_length=300
+    )
+    description = forms.CharField(
+        label=_("Nội dung"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions_editable_by(user).select_related("unit")
+        for n in range(1, SESSION_ROWS + 1):
+            self.fields[f"weekday_{n}"] = forms.ChoiceField(
+                label=_("Thứ"), choices=WEEKDAYS, required=False
+            )
+            self.fields[f"start_{n}"] = forms.TimeField(label=_("Từ"), required=False)
+            self.fields[f"end_{n}"] = forms.TimeField(label=_("Đến"), required=False)
+            self.fields[f"place_{n}"] = forms.CharField(
+                label=_("Địa điểm"), required=False, max_length=200
+            )
+
+    def clean_grades(self):
+        raw = self.cleaned_data["grades"]
+        if not re.fullmatch(r"\s*\d{1,2}(\s*,\s*\d{1,2})*\s*", raw):
+            raise forms.ValidationError(
+                _("Ghi các khối bằng số, cách nhau bởi dấu phẩy, ví dụ: 4, 5.")
+            )
+        return sorted({int(g) for g in raw.split(",")})
+
+    def main_fields(self):
+        """Every field but the session rows, which the template lays out as a table."""
+        return [
+            self[name]
+            for name in self.fields
+            if not re.fullmatch(r"(weekday|start|end|place)_\d", name)
+        ]
+
+    def session_rows(self):
+        return [
+            (self[f"weekday_{n}"], self[f"start_{n}"], self[f"end_{n}"], self[f"place_{n}"])
+            for n in range(1, SESSION_ROWS + 1)
+        ]
+
+    def sessions(self) -> list[dict]:
+        out = []
+        for n in range(1, SESSION_ROWS + 1):
+            d = self.cleaned_data
+            if d.get(f"weekday_{n}"):
+                out.append(
+                    {
+                        "weekday": int(d[f"weekday_{n}"]),
+                        "start": d.get(f"start_{n}") or time(0),
+                        "end": d.get(f"end_{n}") or time(0),
+                        "place": d.get(f"place_{n}", ""),
+                    }
+                )
+        return out
+
+    def staff_list(self) -> list[dict]:
+        people = []
+        for line in self.cleaned_data.get("staff", "").splitlines():
+            name = line.strip()
+            foreign = "(nước ngoài)" in name
+            name = name.replace("(nước ngoài)", "").strip()
+            if name:
+                people.append({"full_name": name, "is_foreign": foreign})
+        return people
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do"), required=False, max_length=500)

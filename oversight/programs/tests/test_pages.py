@@ -1,0 +1,113 @@
+"""Programme pages: drafting, acting on the lifecycle, and the public search and pages."""
+
+import pytest
+from django.urls import reverse
+
+from oversight.programs.models import Partner, Program
+from oversight.programs.services import transition
+from oversight.testing import PERSONAS, make_program
+
+
+def form_data(world, **extra):
+    partner = Partner.objects.create(name="Công ty Ánh Sao", search_name="cong ty anh sao")
+    data = {
+        "kind": "linkage",
+        "institution": world.school_a.pk,
+        "title": "Toán tư duy Sao Mai",
+        "category": "thinking_math",
+        "partner": partner.pk,
+        "grades": "4, 5",
+        "capacity": "30",
+        "starts_on": "01/10/2025",
+        "ends_on": "20/05/2026",
+        "fee_amount": "120000",
+        "fee_unit": "per_month",
+        "staff": "Trần Văn Tư\nAnna Lee (nước ngoài)",
+        "weekday_1": "3",
+        "start_1": "16:45",
+        "end_1": "17:30",
+        "place_1": "Phòng 12",
+        "alternative_activity": "Đọc sách ở thư viện",
+    }
+    data.update(extra)
+    return data
+
+
+def test_a_principal_saves_a_draft_from_the_page(client, world):
+    client.force_login(world.principal)
+    r = client.post(reverse("programs:new"), form_data(world))
+    program = Program.objects.get()
+    assert r.status_code == 302 and r.url == reverse("programs:detail", args=[program.pk])
+    assert program.grades == [4, 5] and program.staff.filter(is_foreign=True).count() == 1
+    page = client.get(r.url).content.decode()
+    assert "Gửi duyệt" in page and "Phê duyệt" not in page
+
+
+def test_the_form_shows_the_services_message_next_to_the_field(client, world):
+    client.force_login(world.principal)
+    r = client.post(reverse("programs:new"), form_data(world, end_1="16:00", grades="9"))
+    assert r.status_code == 200
+    errors = r.context["form"].errors
+    assert "giờ kết thúc phải sau giờ bắt đầu" in r.content.decode()
+    assert "grades" in errors and "khối 9" in errors["grades"][0]
+    assert not Program.objects.exists()
+
+
+def test_the_approver_sees_the_approve_button_and_uses_it(client, world):
+    p = make_program(institution=world.school_a, by=world.principal)
+    transition(program=p, action="submit", by=world.principal)
+    client.force_login(world.commune_officer)
+    page = client.get(reverse("programs:detail", args=[p.pk])).content.decode()
+    assert "Phê duyệt" in page and "Trả lại" in page
+    client.post(reverse("programs:transition", args=[p.pk, "approve"]))
+    p.refresh_from_db()
+    assert p.status == "approved"
+
+
+def test_a_wrong_role_posting_a_transition_gets_403_and_nothing_changes(client, world):
+    p = make_program(institution=world.school_a, by=world.principal)
+    transition(program=p, action="submit", by=world.principal)
+    client.force_login(world.teacher_user)
+    assert client.post(reverse("programs:transition", args=[p.pk, "approve"])).status_code == 403
+    client.force_login(world.outsider)
+    assert client.post(reverse("programs:transition", args=[p.pk, "approve"])).status_code == 404
+    p.refresh_from_db()
+    assert p.status == "submitted"
+
+
+def test_an_impossible_transition_from_the_page_is_explained(client, world):
+    p = make_program(institution=world.school_a, by=world.principal)
+    client.force_login(world.commune_officer)
+    r = client.post(reverse("programs:transition", args=[p.pk, "approve"]), follow=True)
+    assert "Không thể phê duyệt" in r.content.decode()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_persona_on_a_draft_page(client, world, persona):
+    p = make_program(institution=world.school_a, by=world.principal)
+    client.force_login(getattr(world, persona))
+    expected = (
+        404 if persona in ("commune_officer_b", "outsider", "partner", "guardian_user") else 200
+    )
+    assert client.get(reverse("programs:detail", args=[p.pk])).status_code == expected
+
+
+def test_public_search_finds_published_programmes_without_diacritics(client, world):
+    shown = make_program(
+        institution=world.school_a, by=world.principal, title="Kĩ năng sống Đằng Hải"
+    )
+    make_program(institution=world.school_a, by=world.principal, title="Kĩ năng sống nháp")
+    transition(program=shown, action="submit", by=world.principal)
+    transition(program=shown, action="approve", by=world.commune_officer)
+    r = client.get(reverse("portal:programs"), {"q": "ki nang song dang hai"})
+    assert [p.pk for p in r.context["page"]] == [shown.pk]
+    r = client.get(reverse("portal:programs"), {"q": "ki nang song"})
+    assert [p.pk for p in r.context["page"]] == [shown.pk]
+    r = client.get(reverse("portal:programs"), {"unit": world.commune_b.pk})
+    assert list(r.context["page"]) == []
+    r = client.get(reverse("portal:programs"), {"fee_max": "100000"})
+    assert list(r.context["page"]) == []
+    r = client.get(reverse("portal:programs"), {"level": "primary", "kind": "linkage"})
+    assert [p.pk for p in r.context["page"]] == [shown.pk]
+    school = client.get(reverse("portal:school", args=[world.school_a.pk])).content.decode()
+    assert "Kĩ năng sống Đằng Hải" in school and "nháp" not in school

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from oversight.programs import views
+
+app_name = "programs"
+urlpatterns = [
+    path("", views.program_list, name="list"),
+    path("new/", views.program_new, name="new"),
+    path("<int:program_id>/", views.program_detail, name="detail"),
+    path("<int:program_id>/<str:action>/", views.program_transition, name="transition"),
+]

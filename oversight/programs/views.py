@@ -1,0 +1,125 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from oversight.accounts import access
+from oversight.lib.pagination import paginate, query_without_page
+from oversight.programs.forms import ProgramForm, ReasonForm
+from oversight.programs.models import Program
+from oversight.programs.services import (
+    TRANSITIONS,
+    ProgramError,
+    ProgramInputError,
+    allowed,
+    create_program,
+    transition,
+)
+from oversight.registry.selectors import current_school_year
+
+
+@login_required
+def program_list(request):
+    qs = access.programs_visible_to(request.user).search(request.GET.get("q"))
+    status = request.GET.get("status", "")
+    if status in Program.Status.values:
+        qs = qs.filter(status=status)
+    qs = qs.select_related("institution", "facility").order_by("-updated_at")
+    ctx = {
+        "page": paginate(request, qs),
+        "q": request.GET.get("q", ""),
+        "status": status,
+        "statuses": Program.Status.choices,
+        "query": query_without_page(request),
+        "can_create": access.institutions_editable_by(request.user).exists(),
+    }
+    return render(request, "programs/list.html", ctx)
+
+
+@login_required
+def program_new(request):
+    form = ProgramForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        year = current_school_year(d["starts_on"])
+        try:
+            program = create_program(
+                by=request.user,
+                kind=d["kind"],
+                institution=d["institution"],
+                school_year=year,
+                title=d["title"],
+                subject=d["subject"],
+                category=d["category"],
+                partner=d["partner"],
+                grades=d["grades"],
+                capacity=d["capacity"],
+                starts_on=d["starts_on"],
+                ends_on=d["ends_on"],
+                fee_amount=d["fee_amount"],
+                fee_unit=d["fee_unit"],
+                fee_legal_basis=d["fee_legal_basis"],
+                description=d["description"],
+                alternative_activity=d["alternative_activity"],
+                sessions=form.sessions(),
+                staff=form.staff_list(),
+            )
+        except ProgramInputError as e:
+            for field, message in e.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Đã lưu bản nháp."))
+            return redirect("programs:detail", program.pk)
+    return render(request, "programs/new.html", {"form": form})
+
+
+ACTIONS = [
+    ("submit", _("Gửi duyệt")),
+    ("approve", _("Phê duyệt")),
+    ("return", _("Trả lại")),
+    ("suspend", _("Tạm dừng")),
+    ("resume", _("Cho tiếp tục")),
+    ("close", _("Kết thúc")),
+]
+
+
+@login_required
+def program_detail(request, program_id: int):
+    program = access.get_program_for_user(request.user, program_id)
+    actions = [
+        (a, label, TRANSITIONS[a][2])
+        for a, label in ACTIONS
+        if program.status in TRANSITIONS[a][0] and allowed(a, request.user, program)
+    ]
+    ctx = {
+        "program": program,
+        "actions": actions,
+        "versions": program.versions.all(),
+        "sessions": program.sessions.all(),
+        "staff": program.staff.all(),
+    }
+    return render(request, "programs/detail.html", ctx)
+
+
+@require_POST
+@login_required
+def program_transition(request, program_id: int, action: str):
+    if action not in TRANSITIONS:
+        raise Http404
+    program = access.get_program_for_user(request.user, program_id)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        transition(
+            program=program,
+            action=action,
+            by=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+        )
+    except ProgramError as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, _("Đã cập nhật trạng thái."))
+    return redirect("programs:detail", program.pk)
