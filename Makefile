@@ -9,6 +9,7 @@ install:
 	$(UV) sync --frozen
 
 demo: install
+	scripts/system-deps.sh
 	mkdir -p var
 	$(UV) run python manage.py migrate --noinput
 	$(UV) run python manage.py seed_demo --scale small

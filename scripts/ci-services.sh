@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
-# What CI needs beyond Python packages: Debian's Chromium and fonts for the browser tests,
-# and a running PostgreSQL with the project's role and database. Safe to run repeatedly.
+# What CI needs beyond Python packages: Debian's Chromium, fonts and PDF libraries
+# (system-deps.sh), and a running PostgreSQL with the project's role and database.
+# Safe to run repeatedly.
 set -euo pipefail
-need=()
-[ -x /usr/bin/chromium ] || need+=(chromium)
-[ -d /usr/share/fonts/truetype/liberation2 ] || need+=(fonts-liberation2)
-command -v psql >/dev/null 2>&1 || need+=(postgresql)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "== apt-get install ${need[*]}"
+WITH_BROWSER=true "$(dirname "$0")/system-deps.sh"
+if ! command -v psql >/dev/null 2>&1; then
+  echo "== apt-get install postgresql"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
 if ! pg_isready -h 127.0.0.1 -p 5432 -q; then
   echo "== starting PostgreSQL"

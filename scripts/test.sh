@@ -9,6 +9,8 @@ export UV_PYTHON_DOWNLOADS=never
 
 if [ "${CI:-}" = "true" ]; then
   scripts/ci-services.sh
+else
+  scripts/system-deps.sh
   export DATABASE_URL=${DATABASE_URL:-postgres://oversight@127.0.0.1:5432/oversight}
   export REQUIRE_BROWSER=true
 fi

@@ -118,3 +118,27 @@ def public_school(request, institution_id: int):
         raise Http404
     programs = _published().filter(institution=school).order_by("sort_key")
     return render(request, "portal/school.html", {"school": school, "programs": programs})
+
+
+def program_notice(request, program_id: int):
+    """The A4 PDF notice of a published programme."""
+    from django.http import HttpResponse
+    from django.urls import reverse
+
+    from oversight.programs.models import Program
+    from oversight.programs.notice import notice_pdf
+
+    program = (
+        Program.objects.published()
+        .select_related("institution__unit", "facility", "partner", "subject")
+        .filter(pk=program_id)
+        .first()
+    )
+    if program is None:
+        raise Http404
+    url = request.build_absolute_uri(reverse("portal:program", args=[program.pk]))
+    response = HttpResponse(
+        notice_pdf(program=program, public_url=url), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="thong-bao-{program.pk}.pdf"'
+    return response

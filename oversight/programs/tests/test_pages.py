@@ -111,3 +111,31 @@ def test_public_search_finds_published_programmes_without_diacritics(client, wor
     assert [p.pk for p in r.context["page"]] == [shown.pk]
     school = client.get(reverse("portal:school", args=[world.school_a.pk])).content.decode()
     assert "Kĩ năng sống Đằng Hải" in school and "nháp" not in school
+
+
+def test_the_printable_notice_is_a_vietnamese_pdf_with_the_facts(client, world):
+    import io
+
+    from pypdf import PdfReader
+
+    p = make_program(
+        institution=world.school_a, by=world.principal, title="Tiếng Anh bản ngữ Đằng Hải"
+    )
+    assert client.get(reverse("portal:program_notice", args=[p.pk])).status_code == 404  # a draft
+    transition(program=p, action="submit", by=world.principal)
+    transition(program=p, action="approve", by=world.commune_officer)
+    r = client.get(reverse("portal:program_notice", args=[p.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(r.content))
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())
+    for expected in (
+        "Tiếng Anh bản ngữ Đằng Hải",
+        "Trường Tiểu học Đằng Hải",
+        "150.000 đồng",
+        "tự nguyện",
+        "Thứ 3, 16:45–17:30, Phòng 201",
+        f"/programs/{p.pk}/",
+    ):
+        assert expected in text, expected
+    assert world.student_a1.full_name not in text
