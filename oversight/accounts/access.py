@@ -442,3 +442,26 @@ def get_program_for_user(user: Any, program_id: int, *, write: bool = False):
     if write and not can_edit_program(user, program):
         raise PermissionDenied
     return program
+
+
+def teacher_reports_visible_to(user: Any):
+    """Form 03 reports: a teacher's own, and those of teachers in schools the user oversees."""
+    from oversight.programs.models import TeacherReport
+
+    if not getattr(user, "is_authenticated", False):
+        return TeacherReport.objects.none()
+    if user.is_superuser:
+        return TeacherReport.objects.all()
+    overseen = Q(pk__in=[])
+    for a in _assignments(user):
+        if a.role in {*SCHOOL_ROLES, *DEPARTMENT_ROLES, Role.INSPECTOR, Role.COMMUNE_OFFICER}:
+            overseen |= _scope_q(a)
+    schools = Institution.objects.filter(overseen).values("pk")
+    return TeacherReport.objects.filter(Q(teacher__user=user) | Q(teacher__institution__in=schools))
+
+
+def can_acknowledge_report(user: Any, report) -> bool:
+    """The principal of the reporting teacher's school acknowledges Form 03."""
+    return getattr(user, "is_superuser", False) or (
+        Role.PRINCIPAL in rights_over(user, report.teacher.institution).roles
+    )

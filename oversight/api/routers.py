@@ -2,6 +2,7 @@
 
 from oversight.api.api import api
 from oversight.api.auth import router as auth_router
+from oversight.api.program_parts import router as program_parts_router
 from oversight.api.programs import public_router
 from oversight.api.programs import router as programs_router
 from oversight.api.registry import router as registry_router
@@ -9,4 +10,5 @@ from oversight.api.registry import router as registry_router
 api.add_router("/auth", auth_router)
 api.add_router("/", registry_router)
 api.add_router("/", programs_router)
+api.add_router("/", program_parts_router)
 api.add_router("/public", public_router)

@@ -116,3 +116,25 @@ class ProgramForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Lý do"), required=False, max_length=500)
+
+
+class TeacherReportForm(forms.Form):
+    """Form 03: what a teacher teaches outside the school."""
+
+    subject = forms.ModelChoiceField(label=_("Môn dạy"), queryset=Subject.objects.all())
+    facility_name = forms.CharField(label=_("Cơ sở dạy thêm"), max_length=200)
+    place = forms.CharField(label=_("Địa điểm"), max_length=300)
+    form = forms.ChoiceField(
+        label=_("Hình thức"), choices=[("in_person", _("Trực tiếp")), ("online", _("Trực tuyến"))]
+    )
+    times = forms.CharField(label=_("Thời gian (ngày, giờ trong tuần)"), max_length=300)
+    relationship = forms.ChoiceField(
+        label=_("Quan hệ với chủ cơ sở"),
+        choices=[
+            ("none", _("Không có quan hệ")),
+            ("employee", _("Làm thuê cho chủ cơ sở")),
+            ("relative", _("Người thân của chủ cơ sở")),
+            ("owner", _("Là chủ hoặc đồng sở hữu cơ sở")),
+        ],
+    )
+    starts_on = forms.DateField(label=_("Bắt đầu dạy từ (dd/mm/yyyy)"))

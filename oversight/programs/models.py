@@ -319,3 +319,74 @@ class ApprovalRoute(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.approver}"
+
+
+class OfficialTimetableSlot(models.Model):
+    """A block of the school's main timetable (giờ chính khóa) on one weekday of a school year;
+    later checks use it to find extra classes or linkage sessions inside official hours."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="timetable")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="+")
+    weekday = models.PositiveSmallIntegerField(_("thứ"))
+    start = models.TimeField(_("bắt đầu"))
+    end = models.TimeField(_("kết thúc"))
+
+    class Meta:
+        ordering = ["weekday", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday__gte=1, weekday__lte=7), name="slot_weekday"
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")), name="slot_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["institution", "school_year"], name="slot_inst_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.weekday} {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class TeacherReport(models.Model):
+    """A teacher's report of teaching outside the school (Form 03, TT29 Art. 6.3)."""
+
+    class Form(models.TextChoices):
+        IN_PERSON = "in_person", _("Trực tiếp")
+        ONLINE = "online", _("Trực tuyến")
+
+    class Relationship(models.TextChoices):
+        NONE = "none", _("Không có quan hệ")
+        EMPLOYEE = "employee", _("Làm thuê cho chủ cơ sở")
+        RELATIVE = "relative", _("Người thân của chủ cơ sở")
+        OWNER = "owner", _("Là chủ hoặc đồng sở hữu cơ sở")
+
+    teacher = models.ForeignKey(
+        "registry.Teacher", on_delete=models.CASCADE, related_name="outside_reports"
+    )
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, related_name="+", verbose_name=_("môn")
+    )
+    facility = models.ForeignKey(
+        Facility, null=True, blank=True, on_delete=models.SET_NULL, related_name="teacher_reports"
+    )
+    facility_name = models.CharField(_("cơ sở dạy thêm"), max_length=200)
+    place = models.CharField(_("địa điểm"), max_length=300)
+    form = models.CharField(_("hình thức"), max_length=20, choices=Form.choices)
+    times = models.CharField(_("thời gian"), max_length=300)
+    relationship = models.CharField(
+        _("quan hệ với chủ cơ sở"), max_length=20, choices=Relationship.choices
+    )
+    starts_on = models.DateField(_("bắt đầu dạy từ"))
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("báo cáo dạy thêm ngoài nhà trường")
+        verbose_name_plural = _("báo cáo dạy thêm ngoài nhà trường")
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.teacher} – {self.subject} – {self.facility_name}"

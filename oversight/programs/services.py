@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -24,12 +25,14 @@ from oversight.programs.models import (
     ApprovalRoute,
     DisclosureVersion,
     Facility,
+    OfficialTimetableSlot,
     Partner,
     Program,
     Session,
     StaffMember,
+    TeacherReport,
 )
-from oversight.registry.models import Institution, SchoolYear, Subject
+from oversight.registry.models import Institution, SchoolYear, Subject, Teacher
 
 MAX_FEE = 50_000_000  # VND for one unit; above this is a typing error, not a fee
 MAX_CAPACITY = 2000
@@ -533,3 +536,100 @@ def create_partner(
     partner.save()
     record_event(actor=by, action="partner.created", target=partner)
     return partner
+
+
+@transaction.atomic
+def set_official_timetable(
+    *, institution: Institution, school_year: SchoolYear, slots: list[dict], by: Any
+) -> list[OfficialTimetableSlot]:
+    """Replace the school's main timetable for a school year (the school or the department)."""
+    if by is not None and not access.can_update_institution(by, institution):
+        raise PermissionDenied
+    data = [SessionData(int(s["weekday"]), s["start"], s["end"], "-") for s in slots]
+    errors: dict[str, str] = {}
+    _check_sessions(data, errors)
+    if errors:
+        raise ProgramInputError({"slots": errors["sessions"]})
+    OfficialTimetableSlot.objects.filter(institution=institution, school_year=school_year).delete()
+    created = OfficialTimetableSlot.objects.bulk_create(
+        [
+            OfficialTimetableSlot(
+                institution=institution,
+                school_year=school_year,
+                weekday=s.weekday,
+                start=s.start,
+                end=s.end,
+            )
+            for s in data
+        ]
+    )
+    record_event(
+        actor=by,
+        action="timetable.set",
+        target=institution,
+        data={"school_year": school_year.name, "slots": len(created)},
+    )
+    return created
+
+
+@transaction.atomic
+def report_outside_teaching(
+    *,
+    by: Any,
+    subject: Subject,
+    facility_name: str,
+    place: str,
+    form: str,
+    times: str,
+    relationship: str,
+    starts_on: date,
+    facility: Facility | None = None,
+) -> TeacherReport:
+    """A teacher reports teaching outside the school (Form 03) to their principal."""
+    teacher = Teacher.objects.filter(user=by, is_active=True).select_related("institution").first()
+    if teacher is None:
+        raise PermissionDenied
+    errors = {}
+    if not nfc(facility_name) and facility is None:
+        errors["facility_name"] = _("Cần tên cơ sở dạy thêm.")
+    if not nfc(place):
+        errors["place"] = _("Cần địa điểm dạy.")
+    if form not in TeacherReport.Form.values:
+        errors["form"] = _("Hình thức phải là trực tiếp hoặc trực tuyến.")
+    if not nfc(times):
+        errors["times"] = _("Cần ghi thời gian dạy (ngày, giờ trong tuần).")
+    if relationship not in TeacherReport.Relationship.values:
+        errors["relationship"] = _("Chọn quan hệ với chủ cơ sở.")
+    if errors:
+        raise ProgramInputError(errors)
+    report = TeacherReport.objects.create(
+        teacher=teacher,
+        subject=subject,
+        facility=facility,
+        facility_name=nfc(facility_name) or (facility.name if facility else ""),
+        place=nfc(place),
+        form=form,
+        times=nfc(times),
+        relationship=relationship,
+        starts_on=starts_on,
+    )
+    record_event(actor=by, action="teacher_report.submitted", target=report)
+    return report
+
+
+@transaction.atomic
+def acknowledge_report(*, report: TeacherReport, by: Any) -> TeacherReport:
+    """The principal of the teacher's school acknowledges a Form 03 report."""
+    report = (
+        TeacherReport.objects.select_for_update()
+        .select_related("teacher__institution")
+        .get(pk=report.pk)
+    )
+    if by is not None and not access.can_acknowledge_report(by, report):
+        raise PermissionDenied
+    if report.acknowledged_at is not None:
+        raise TransitionNotAllowed(_("Báo cáo này đã được xác nhận."))
+    report.acknowledged_at, report.acknowledged_by = timezone.now(), by
+    report.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    record_event(actor=by, action="teacher_report.acknowledged", target=report)
+    return report

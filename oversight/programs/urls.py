@@ -6,6 +6,10 @@ app_name = "programs"
 urlpatterns = [
     path("", views.program_list, name="list"),
     path("new/", views.program_new, name="new"),
+    path("reports/", views.teacher_reports, name="reports"),
+    path(
+        "reports/<int:report_id>/acknowledge/", views.acknowledge_teacher_report, name="acknowledge"
+    ),
     path("<int:program_id>/", views.program_detail, name="detail"),
     path("<int:program_id>/<str:action>/", views.program_transition, name="transition"),
 ]

@@ -123,3 +123,43 @@ def program_transition(request, program_id: int, action: str):
     else:
         messages.success(request, _("Đã cập nhật trạng thái."))
     return redirect("programs:detail", program.pk)
+
+
+@login_required
+def teacher_reports(request):
+    """A teacher files Form 03 and sees what they reported; the principal acknowledges."""
+    from oversight.programs.forms import TeacherReportForm
+    from oversight.programs.services import report_outside_teaching
+    from oversight.registry.models import Teacher
+
+    is_teacher = Teacher.objects.filter(user=request.user, is_active=True).exists()
+    form = TeacherReportForm(request.POST or None) if is_teacher else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            report_outside_teaching(by=request.user, **form.cleaned_data)
+        except ProgramInputError as e:
+            for field, message in e.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("Đã gửi báo cáo tới hiệu trưởng."))
+            return redirect("programs:reports")
+    reports = access.teacher_reports_visible_to(request.user).select_related(
+        "teacher__institution", "subject"
+    )
+    rows = [(r, access.can_acknowledge_report(request.user, r)) for r in reports[:200]]
+    return render(request, "programs/reports.html", {"form": form, "rows": rows})
+
+
+@require_POST
+@login_required
+def acknowledge_teacher_report(request, report_id: int):
+    from django.shortcuts import get_object_or_404
+
+    from oversight.programs.services import acknowledge_report
+
+    report = get_object_or_404(access.teacher_reports_visible_to(request.user), pk=report_id)
+    try:
+        acknowledge_report(report=report, by=request.user)
+    except ProgramError as e:
+        messages.error(request, str(e))
+    return redirect("programs:reports")

@@ -139,3 +139,34 @@ def test_the_printable_notice_is_a_vietnamese_pdf_with_the_facts(client, world):
     ):
         assert expected in text, expected
     assert world.student_a1.full_name not in text
+
+
+def test_a_teacher_files_form_03_and_the_principal_acknowledges_it_on_the_page(client, world):
+    from oversight.programs.models import TeacherReport
+
+    client.force_login(world.teacher_user)
+    r = client.post(
+        reverse("programs:reports"),
+        {
+            "subject": world.math.pk,
+            "facility_name": "Trung tâm Học Giỏi",
+            "place": "Số 9 Lê Chân",
+            "form": "in_person",
+            "times": "Tối thứ 3, 18:00–19:30",
+            "relationship": "relative",
+            "starts_on": "01/10/2025",
+        },
+    )
+    assert r.status_code == 302
+    report = TeacherReport.objects.get()
+    page = client.get(reverse("programs:reports")).content.decode()
+    assert "Trung tâm Học Giỏi" in page and "Chờ xác nhận" in page
+    client.force_login(world.principal)
+    page = client.get(reverse("programs:reports")).content.decode()
+    assert "Người thân của chủ cơ sở" in page and "Gửi báo cáo mới" not in page
+    client.post(reverse("programs:acknowledge", args=[report.pk]))
+    report.refresh_from_db()
+    assert report.acknowledged_by == world.principal
+    client.force_login(world.outsider)
+    assert "Trung tâm Học Giỏi" not in client.get(reverse("programs:reports")).content.decode()
+    assert client.post(reverse("programs:acknowledge", args=[report.pk])).status_code == 404
