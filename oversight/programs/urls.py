@@ -11,5 +11,6 @@ urlpatterns = [
         "reports/<int:report_id>/acknowledge/", views.acknowledge_teacher_report, name="acknowledge"
     ),
     path("<int:program_id>/", views.program_detail, name="detail"),
+    path("<int:program_id>/edit/", views.program_edit, name="edit"),
     path("<int:program_id>/<str:action>/", views.program_transition, name="transition"),
 ]

@@ -163,3 +163,86 @@ def acknowledge_teacher_report(request, report_id: int):
     except ProgramError as e:
         messages.error(request, str(e))
     return redirect("programs:reports")
+
+
+def _initial(program: Program) -> dict:
+    initial = {
+        "kind": program.kind,
+        "institution": program.institution_id,
+        "title": program.title,
+        "subject": program.subject_id,
+        "category": program.category,
+        "partner": program.partner_id,
+        "grades": ", ".join(map(str, program.grades)),
+        "capacity": program.capacity,
+        "starts_on": program.starts_on,
+        "ends_on": program.ends_on,
+        "fee_amount": program.fee_amount,
+        "fee_unit": program.fee_unit,
+        "fee_legal_basis": program.fee_legal_basis,
+        "description": program.description,
+        "alternative_activity": program.alternative_activity,
+        "staff": "\n".join(
+            m.full_name + (" (nước ngoài)" if m.is_foreign else "") for m in program.staff.all()
+        ),
+    }
+    for n, s in enumerate(program.sessions.all()[:3], start=1):
+        initial.update(
+            {
+                f"weekday_{n}": str(s.weekday),
+                f"start_{n}": s.start,
+                f"end_{n}": s.end,
+                f"place_{n}": s.place,
+            }
+        )
+    return initial
+
+
+@login_required
+def program_edit(request, program_id: int):
+    from oversight.programs.services import update_program
+
+    program = access.get_program_for_user(request.user, program_id, write=True)
+    form = ProgramForm(request.POST or None, user=request.user, initial=_initial(program))
+    # The kind and the school are what the programme is; they do not change.
+    for name in ("kind", "institution"):
+        form.fields[name].disabled = True
+    if program.institution is None:
+        form.fields["institution"].required = False
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        fields = {
+            k: d[k]
+            for k in (
+                "title",
+                "subject",
+                "category",
+                "partner",
+                "grades",
+                "capacity",
+                "starts_on",
+                "ends_on",
+                "fee_amount",
+                "fee_unit",
+                "fee_legal_basis",
+                "description",
+                "alternative_activity",
+            )
+        }
+        try:
+            update_program(
+                program=program,
+                by=request.user,
+                sessions=form.sessions(),
+                staff=form.staff_list(),
+                **fields,
+            )
+        except ProgramInputError as e:
+            for field, message in e.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        except ProgramError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(request, _("Đã lưu thay đổi."))
+            return redirect("programs:detail", program.pk)
+    return render(request, "programs/new.html", {"form": form, "program": program})

@@ -170,3 +170,29 @@ def test_a_teacher_files_form_03_and_the_principal_acknowledges_it_on_the_page(c
     client.force_login(world.outsider)
     assert "Trung tâm Học Giỏi" not in client.get(reverse("programs:reports")).content.decode()
     assert client.post(reverse("programs:acknowledge", args=[report.pk])).status_code == 404
+
+
+def test_a_returned_programme_is_edited_from_the_page_and_resubmitted(client, world):
+    p = make_program(institution=world.school_a, by=world.principal)
+    transition(program=p, action="submit", by=world.principal)
+    transition(program=p, action="return", by=world.commune_officer, reason="Sĩ số quá đông")
+    client.force_login(world.principal)
+    page = client.get(reverse("programs:edit", args=[p.pk]))
+    assert page.status_code == 200 and page.context["form"]["capacity"].value() == 30
+    data = {k: v for k, v in page.context["form"].initial.items() if v is not None}
+    data.update(
+        capacity="20",
+        starts_on="01/10/2025",
+        ends_on="15/05/2026",
+        start_1="16:45",
+        end_1="17:30",
+        partner=p.partner_id,
+        kind="linkage",
+        institution=world.school_a.pk,
+    )
+    r = client.post(reverse("programs:edit", args=[p.pk]), data)
+    assert r.status_code == 302, r.context["form"].errors if r.context else r
+    p.refresh_from_db()
+    assert p.capacity == 20 and p.kind == "linkage"
+    client.force_login(world.commune_officer)
+    assert client.get(reverse("programs:edit", args=[p.pk])).status_code == 403
