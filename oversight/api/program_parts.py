@@ -12,6 +12,7 @@ from ninja.responses import Status
 
 from oversight.accounts.access import (
     get_institution_for_user,
+    get_program_for_user,
     teacher_reports_visible_to,
 )
 from oversight.api.programs import _input_error, _subject
@@ -24,6 +25,7 @@ from oversight.programs.services import (
     create_facility,
     create_partner,
     report_outside_teaching,
+    set_contract,
     set_official_timetable,
 )
 from oversight.registry.models import SchoolYear, Unit
@@ -254,3 +256,24 @@ def put_timetable(request, institution_id: int, payload: TimetableIn):
     except ProgramInputError as e:
         raise _input_error(e) from e
     return {"school_year": year.name, "slots": slots}
+
+
+class ContractIn(Schema):
+    number: str
+    signed_on: date
+    valid_from: date
+    valid_to: date
+    key_terms: str = ""
+
+
+class ContractOut(ContractIn):
+    program_id: int
+
+
+@router.put("/programs/{program_id}/contract", response=ContractOut, summary="Hợp đồng liên kết")
+def put_contract(request, program_id: int, payload: ContractIn):
+    program = get_program_for_user(request.user, program_id, write=True)
+    try:
+        return set_contract(program=program, by=request.user, **payload.dict())
+    except ProgramInputError as e:
+        raise _input_error(e) from e

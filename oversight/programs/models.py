@@ -390,3 +390,23 @@ class TeacherReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.teacher} – {self.subject} – {self.facility_name}"
+
+
+class Attachment(models.Model):
+    """A document attached to a programme: a plan, a licence, a scanned contract (PDF or image)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="attachments")
+    title = models.CharField(_("tên tài liệu"), max_length=200)
+    file = models.FileField(upload_to="programs/%Y/%m/")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.title

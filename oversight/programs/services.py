@@ -23,6 +23,8 @@ from oversight.audit.services import record_event
 from oversight.lib.text import nfc
 from oversight.programs.models import (
     ApprovalRoute,
+    Attachment,
+    Contract,
     DisclosureVersion,
     Facility,
     OfficialTimetableSlot,
@@ -633,3 +635,89 @@ def acknowledge_report(*, report: TeacherReport, by: Any) -> TeacherReport:
     report.save(update_fields=["acknowledged_at", "acknowledged_by"])
     record_event(actor=by, action="teacher_report.acknowledged", target=report)
     return report
+
+
+@transaction.atomic
+def set_contract(
+    *,
+    program: Program,
+    by: Any,
+    number: str,
+    signed_on: date,
+    valid_from: date,
+    valid_to: date,
+    key_terms: str = "",
+) -> Contract:
+    """Record (or replace) the linkage contract between the school and the partner."""
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if by is not None and not access.can_edit_program(by, program):
+        raise PermissionDenied
+    errors = {}
+    if program.kind != Program.Kind.LINKAGE:
+        errors["kind"] = _("Chỉ chương trình liên kết mới có hợp đồng liên kết.")
+    if not nfc(number):
+        errors["number"] = _("Cần số hợp đồng.")
+    if valid_to < valid_from:
+        errors["valid_to"] = _("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.")
+    if signed_on > valid_from:
+        errors["signed_on"] = _("Hợp đồng phải được ký trước khi có hiệu lực.")
+    if errors:
+        raise ProgramInputError(errors)
+    contract, _created = Contract.objects.update_or_create(
+        program=program,
+        defaults={
+            "number": nfc(number),
+            "signed_on": signed_on,
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+            "key_terms": nfc(key_terms),
+        },
+    )
+    record_event(
+        actor=by, action="program.contract_set", target=program, data={"number": contract.number}
+    )
+    return contract
+
+
+ATTACHMENT_TYPES = {
+    "application/pdf": b"%PDF",
+    "image/png": b"\x89PNG",
+    "image/jpeg": b"\xff\xd8\xff",
+}
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+@transaction.atomic
+def attach_document(*, program: Program, by: Any, title: str, upload: Any) -> Attachment:
+    """Attach a PDF or image (checked by its first bytes, not its name) to a programme."""
+    if by is not None and not access.can_edit_program(by, program):
+        raise PermissionDenied
+    head = upload.read(8)
+    upload.seek(0)
+    content_type = next(
+        (t for t, magic in ATTACHMENT_TYPES.items() if head.startswith(magic)), None
+    )
+    errors = {}
+    if not nfc(title):
+        errors["title"] = _("Cần tên tài liệu.")
+    if content_type is None:
+        errors["file"] = _("Chỉ nhận tệp PDF, PNG hoặc JPEG.")
+    elif upload.size > ATTACHMENT_MAX_BYTES:
+        errors["file"] = _("Tệp quá lớn (tối đa 10 MB).")
+    if errors:
+        raise ProgramInputError(errors)
+    attachment = Attachment.objects.create(
+        program=program,
+        title=nfc(title),
+        file=upload,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=by,
+    )
+    record_event(
+        actor=by,
+        action="program.attachment_added",
+        target=program,
+        data={"title": attachment.title},
+    )
+    return attachment

@@ -12,5 +12,11 @@ urlpatterns = [
     ),
     path("<int:program_id>/", views.program_detail, name="detail"),
     path("<int:program_id>/edit/", views.program_edit, name="edit"),
+    path("<int:program_id>/attachments/", views.add_attachment, name="attach"),
+    path(
+        "<int:program_id>/attachments/<int:attachment_id>/",
+        views.download_attachment,
+        name="attachment",
+    ),
     path("<int:program_id>/<str:action>/", views.program_transition, name="transition"),
 ]

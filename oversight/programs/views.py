@@ -246,3 +246,39 @@ def program_edit(request, program_id: int):
             messages.success(request, _("Đã lưu thay đổi."))
             return redirect("programs:detail", program.pk)
     return render(request, "programs/new.html", {"form": form, "program": program})
+
+
+@require_POST
+@login_required
+def add_attachment(request, program_id: int):
+    from oversight.programs.services import attach_document
+
+    program = access.get_program_for_user(request.user, program_id, write=True)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ProgramInputError({"file": _("Chọn tệp cần đính kèm.")})
+        attach_document(
+            program=program, by=request.user, title=request.POST.get("title", ""), upload=upload
+        )
+    except ProgramInputError as e:
+        for message in e.errors.values():
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã đính kèm tài liệu."))
+    return redirect("programs:detail", program.pk)
+
+
+@login_required
+def download_attachment(request, program_id: int, attachment_id: int):
+    from django.http import FileResponse
+    from django.shortcuts import get_object_or_404
+
+    program = access.get_program_for_user(request.user, program_id)
+    attachment = get_object_or_404(program.attachments, pk=attachment_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=False,
+        filename=attachment.file.name.rsplit("/", 1)[-1],
+    )

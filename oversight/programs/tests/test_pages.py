@@ -196,3 +196,57 @@ def test_a_returned_programme_is_edited_from_the_page_and_resubmitted(client, wo
     assert p.capacity == 20 and p.kind == "linkage"
     client.force_login(world.commune_officer)
     assert client.get(reverse("programs:edit", args=[p.pk])).status_code == 403
+
+
+def test_attachments_are_checked_by_content_and_served_only_within_scope(
+    client, world, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    p = make_program(institution=world.school_a, by=world.principal)
+    client.force_login(world.principal)
+    fake = SimpleUploadedFile(
+        "ke-hoach.pdf", b"MZ this is an executable", content_type="application/pdf"
+    )
+    r = client.post(
+        reverse("programs:attach", args=[p.pk]), {"title": "Kế hoạch", "file": fake}, follow=True
+    )
+    assert "Chỉ nhận tệp PDF" in r.content.decode() and not p.attachments.exists()
+    pdf = SimpleUploadedFile("ke-hoach.pdf", b"%PDF-1.4 plan", content_type="application/pdf")
+    client.post(reverse("programs:attach", args=[p.pk]), {"title": "Kế hoạch", "file": pdf})
+    a = p.attachments.get()
+    assert a.content_type == "application/pdf"
+    url = reverse("programs:attachment", args=[p.pk, a.pk])
+    assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 plan"
+    client.force_login(world.outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(world.commune_officer)
+    assert client.get(url).status_code == 200
+    assert (
+        client.post(
+            reverse("programs:attach", args=[p.pk]), {"title": "x", "file": pdf}
+        ).status_code
+        == 403
+    )
+
+
+def test_the_linkage_contract_through_the_api(client, world):
+    from oversight.accounts.services import issue_token
+
+    p = make_program(institution=world.school_a, by=world.principal)
+    _, key = issue_token(user=world.principal, name="t", by=world.principal)
+    h = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    url = f"/api/v1/programs/{p.pk}/contract"
+    body = {
+        "number": "12/2025/HĐLK",
+        "signed_on": "2025-09-20",
+        "valid_from": "2025-10-01",
+        "valid_to": "2026-05-31",
+        "key_terms": "Đối tác chịu trách nhiệm về giáo viên",
+    }
+    r = client.put(url, body, content_type="application/json", **h)
+    assert r.status_code == 200 and r.json()["number"] == "12/2025/HĐLK"
+    bad = {**body, "valid_to": "2025-01-01"}
+    assert client.put(url, bad, content_type="application/json", **h).status_code == 422
+    assert p.contract.valid_to.isoformat() == "2026-05-31"
