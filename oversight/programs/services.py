@@ -704,7 +704,7 @@ def attach_document(*, program: Program, by: Any, title: str, upload: Any) -> At
         errors["file"] = _("Chỉ nhận tệp PDF, PNG hoặc JPEG.")
     elif upload.size > ATTACHMENT_MAX_BYTES:
         errors["file"] = _("Tệp quá lớn (tối đa 10 MB).")
-    if errors:
+    if errors or content_type is None:
         raise ProgramInputError(errors)
     attachment = Attachment.objects.create(
         program=program,
