@@ -277,3 +277,74 @@ def put_contract(request, program_id: int, payload: ContractIn):
         return set_contract(program=program, by=request.user, **payload.dict())
     except ProgramInputError as e:
         raise _input_error(e) from e
+
+
+class GroupIn(Schema):
+    name: str
+    grade: int
+    teacher_id: int | None = None
+
+
+class GroupOut(Schema):
+    id: int
+    name: str
+    grade: int
+    teacher_id: int | None
+    students: int
+
+    @staticmethod
+    def resolve_students(obj) -> int:
+        return obj.students.count()
+
+
+@router.post(
+    "/programs/{program_id}/groups", response={201: GroupOut}, summary="Thêm nhóm dạy thêm"
+)
+def new_group(request, program_id: int, payload: GroupIn):
+    from oversight.programs.services import add_tutoring_group
+
+    program = get_program_for_user(request.user, program_id, write=True)
+    teacher = (
+        program.institution.teachers.filter(pk=payload.teacher_id).first()
+        if payload.teacher_id
+        else None
+    )
+    if payload.teacher_id and teacher is None:
+        raise HttpError(422, "Dữ liệu không hợp lệ: teacher_id: giáo viên không thuộc trường này.")
+    try:
+        group = add_tutoring_group(
+            program=program,
+            by=request.user,
+            name=payload.name,
+            grade=payload.grade,
+            teacher=teacher,
+        )
+    except ProgramInputError as e:
+        raise _input_error(e) from e
+    return Status(201, group)
+
+
+class EligibilityIn(Schema):
+    student_id: int
+    basis: Literal["not_yet_achieved", "gifted", "final_year_review"]
+
+
+@router.post(
+    "/programs/{program_id}/groups/{group_id}/students",
+    response=GroupOut,
+    summary="Ghi học sinh thuộc diện được học thêm",
+)
+def add_group_student(request, program_id: int, group_id: int, payload: EligibilityIn):
+    from oversight.accounts.access import students_for_user
+    from oversight.programs.services import set_student_eligibility
+
+    program = get_program_for_user(request.user, program_id, write=True)
+    group = get_object_or_404(program.groups, pk=group_id)
+    student = get_object_or_404(
+        students_for_user(request.user, program.institution), pk=payload.student_id
+    )
+    try:
+        set_student_eligibility(group=group, student=student, basis=payload.basis, by=request.user)
+    except ProgramInputError as e:
+        raise _input_error(e) from e
+    return group

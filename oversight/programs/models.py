@@ -410,3 +410,52 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class TutoringGroup(models.Model):
+    """A group of an in-school tutoring plan: one subject within one grade, with its teacher
+    (TT29 Art. 5.4.a: groups are formed by subject within a grade, not from a homeroom class)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(_("tên nhóm"), max_length=60)
+    grade = models.PositiveSmallIntegerField(_("khối"))
+    teacher = models.ForeignKey(
+        "registry.Teacher",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tutoring_groups",
+        verbose_name=_("giáo viên"),
+    )
+
+    class Meta:
+        ordering = ["grade", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "name"], name="unique_group_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EligibleStudent(models.Model):
+    """Why a student may attend in-school tutoring (TT29 Art. 5.1), and in which group."""
+
+    class Basis(models.TextChoices):
+        NOT_YET_ACHIEVED = "not_yet_achieved", _("Kết quả học kỳ trước chưa đạt")
+        GIFTED = "gifted", _("Được chọn bồi dưỡng học sinh giỏi")
+        FINAL_YEAR_REVIEW = "final_year_review", _("Ôn thi cuối cấp (lớp 9, lớp 12), tự nguyện")
+
+    group = models.ForeignKey(TutoringGroup, on_delete=models.CASCADE, related_name="students")
+    student = models.ForeignKey(
+        "registry.Student", on_delete=models.CASCADE, related_name="tutoring_eligibility"
+    )
+    basis = models.CharField(_("căn cứ"), max_length=30, choices=Basis.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["group", "student"], name="unique_group_student")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} – {self.group} ({self.basis})"

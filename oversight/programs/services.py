@@ -26,6 +26,7 @@ from oversight.programs.models import (
     Attachment,
     Contract,
     DisclosureVersion,
+    EligibleStudent,
     Facility,
     OfficialTimetableSlot,
     Partner,
@@ -33,6 +34,7 @@ from oversight.programs.models import (
     Session,
     StaffMember,
     TeacherReport,
+    TutoringGroup,
 )
 from oversight.registry.models import Institution, SchoolYear, Subject, Teacher
 
@@ -721,3 +723,58 @@ def attach_document(*, program: Program, by: Any, title: str, upload: Any) -> At
         data={"title": attachment.title},
     )
     return attachment
+
+
+@transaction.atomic
+def add_tutoring_group(
+    *, program: Program, by: Any, name: str, grade: int, teacher: Teacher | None = None
+) -> TutoringGroup:
+    """Add a group (one subject, one grade) to a school's in-school tutoring plan."""
+    if by is not None and not access.can_edit_program(by, program):
+        raise PermissionDenied
+    errors = {}
+    if program.kind != Program.Kind.IN_SCHOOL_TUTORING:
+        errors["kind"] = _("Chỉ kế hoạch dạy thêm trong nhà trường mới chia nhóm.")
+    if not nfc(name):
+        errors["name"] = _("Cần tên nhóm.")
+    elif program.groups.filter(name=nfc(name)).exists():
+        errors["name"] = _("Đã có nhóm tên này.")
+    if grade not in program.grades:
+        errors["grade"] = _("Khối %(g)s không có trong kế hoạch.") % {"g": grade}
+    if teacher is not None and teacher.institution_id != program.institution_id:
+        errors["teacher"] = _("Giáo viên không thuộc trường này.")
+    if errors:
+        raise ProgramInputError(errors)
+    group = TutoringGroup.objects.create(
+        program=program, name=nfc(name), grade=grade, teacher=teacher
+    )
+    record_event(actor=by, action="program.group_added", target=program, data={"group": group.name})
+    return group
+
+
+@transaction.atomic
+def set_student_eligibility(
+    *, group: TutoringGroup, student: Any, basis: str, by: Any
+) -> EligibleStudent:
+    """Record why a student is in a group (last term not achieved, gifted, final-year review).
+    Whether the basis is true, and the group size, are for the compliance engine to judge."""
+    program = group.program
+    if by is not None and not access.can_edit_program(by, program):
+        raise PermissionDenied
+    errors = {}
+    if basis not in EligibleStudent.Basis.values:
+        errors["basis"] = _("Căn cứ không hợp lệ.")
+    if student.institution_id != program.institution_id:
+        errors["student"] = _("Học sinh không thuộc trường này.")
+    if errors:
+        raise ProgramInputError(errors)
+    entry, _created = EligibleStudent.objects.update_or_create(
+        group=group, student=student, defaults={"basis": basis}
+    )
+    record_event(
+        actor=by,
+        action="program.eligibility_set",
+        target=program,
+        data={"group": group.name, "student": student.pk, "basis": basis},
+    )
+    return entry

@@ -124,3 +124,41 @@ def test_facilities_and_partners(client, world):
     assert (
         call(client, "post", world.principal, "/api/v1/partners", {"name": " "}).status_code == 422
     )
+
+
+def test_groups_of_an_in_school_plan_and_student_eligibility(client, world):
+    from oversight.testing import make_program
+
+    p = make_program(
+        institution=world.school_a, by=world.principal, kind="in_school_tutoring", fee_amount=0
+    )
+    url = f"/api/v1/programs/{p.pk}/groups"
+    r = call(
+        client,
+        "post",
+        world.principal,
+        url,
+        {"name": "Toán 5A", "grade": 5, "teacher_id": world.teacher.pk},
+    )
+    assert r.status_code == 201, r.content
+    gid = r.json()["id"]
+    r = call(
+        client,
+        "post",
+        world.principal,
+        f"{url}/{gid}/students",
+        {"student_id": world.student_a1.pk, "basis": "not_yet_achieved"},
+    )
+    assert r.status_code == 200 and r.json()["students"] == 1
+    r = call(
+        client,
+        "post",
+        world.principal,
+        f"{url}/{gid}/students",
+        {"student_id": world.student_b.pk, "basis": "gifted"},
+    )
+    assert r.status_code == 404  # another school's student does not exist here
+    assert call(client, "post", world.principal, url, {"name": "X", "grade": 9}).status_code == 422
+    assert (
+        call(client, "post", world.teacher_user, url, {"name": "Y", "grade": 5}).status_code == 403
+    )

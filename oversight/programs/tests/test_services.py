@@ -239,3 +239,39 @@ def test_commune_b_cannot_see_commune_a_programmes(world):
     assert p in programs_visible_to(world.commune_officer)
     assert p not in programs_visible_to(world.commune_officer_b)
     assert p not in programs_visible_to(world.outsider)
+
+
+def test_in_school_tutoring_groups_and_each_students_basis(world):
+    from oversight.programs.services import add_tutoring_group, set_student_eligibility
+
+    p = make_program(
+        institution=world.school_a, by=world.principal, kind="in_school_tutoring", fee_amount=0
+    )
+    group = add_tutoring_group(
+        program=p, by=world.principal, name="Toán 5 – nhóm 1", grade=5, teacher=world.teacher
+    )
+    entry = set_student_eligibility(
+        group=group, student=world.student_a1, basis="not_yet_achieved", by=world.principal
+    )
+    assert entry.basis == "not_yet_achieved"
+    # Re-recording updates the basis instead of adding the student twice.
+    set_student_eligibility(
+        group=group, student=world.student_a1, basis="gifted", by=world.principal
+    )
+    assert group.students.get().basis == "gifted"
+    with pytest.raises(ProgramInputError) as e:
+        add_tutoring_group(program=p, by=world.principal, name="Toán 5 – nhóm 1", grade=4)
+    assert {"name", "grade"} <= set(e.value.errors)
+    with pytest.raises(ProgramInputError):
+        set_student_eligibility(
+            group=group, student=world.student_b, basis="gifted", by=world.principal
+        )
+    with pytest.raises(ProgramInputError):
+        set_student_eligibility(
+            group=group, student=world.student_a2, basis="because", by=world.principal
+        )
+    with pytest.raises(PermissionDenied):
+        add_tutoring_group(program=p, by=world.teacher_user, name="Nhóm 2", grade=5)
+    linkage = make_program(institution=world.school_a, by=world.principal)
+    with pytest.raises(ProgramInputError):
+        add_tutoring_group(program=linkage, by=world.principal, name="Nhóm", grade=5)
