@@ -55,3 +55,13 @@ def page(live_server):
         yield pg
         context.close()
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (public pages are cached across requests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

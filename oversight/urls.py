@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from oversight.api.api import api
+from oversight.lib.middleware import switch_language
 
 urlpatterns = [
     path("", include("oversight.portal.urls")),
@@ -11,6 +12,7 @@ urlpatterns = [
     path("manage/programs/", include("oversight.programs.urls")),
     path("audit/", include("oversight.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("lang/<str:code>/", switch_language, name="switch_language"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@ from django.shortcuts import render
 
 from oversight.accounts.access import guardian_children, institutions_visible_to, roles_of
 from oversight.accounts.models import Role, RoleAssignment
+from oversight.lib.public_cache import public_page
 from oversight.registry.selectors import figures_for
 
 
@@ -32,6 +33,13 @@ def home(request):
     return render(request, "portal/home.html", ctx)
 
 
+def health(request):
+    """For load balancers and uptime checks: the process answers (no database, no session)."""
+    from django.http import HttpResponse
+
+    return HttpResponse("ok", content_type="text/plain")
+
+
 def _api_error(status: int, code: str, message: str) -> JsonResponse:
     return JsonResponse({"error": {"code": code, "message": message}}, status=status)
 
@@ -49,6 +57,7 @@ def forbidden(request, exception=None):
     return render(request, "403.html", status=403)
 
 
+@public_page
 def public_program(request, program_id: int):
     """The public disclosure of a published programme: no sign-in, no personal data."""
     from oversight.programs.models import Program
@@ -74,6 +83,7 @@ def _published():
     )
 
 
+@public_page
 def public_programs(request):
     """City-wide search of published programmes (accent-insensitive); no sign-in."""
     from oversight.lib.pagination import paginate, query_without_page
@@ -109,6 +119,7 @@ def public_programs(request):
     return render(request, "portal/programs.html", ctx)
 
 
+@public_page
 def public_school(request, institution_id: int):
     """A school's public page: every programme it runs that has been published."""
     from oversight.registry.models import Institution

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from oversight.accounts import access
 from oversight.audit.services import record_event
+from oversight.lib.public_cache import bump_public_generation
 from oversight.lib.text import nfc
 from oversight.programs.models import (
     ApprovalRoute,
@@ -364,6 +365,7 @@ def update_program(
     )
     if program.status in (Program.Status.APPROVED, Program.Status.SUSPENDED):
         _new_version_if_changed(program, by)
+        bump_public_generation()
     return program
 
 
@@ -440,6 +442,7 @@ def transition(*, program: Program, action: str, by: Any, reason: str = "") -> P
     old = program.status
     program.status, program.status_reason = target, reason
     program.save(update_fields=["status", "status_reason", "updated_at"])
+    bump_public_generation()
     record_event(
         actor=by,
         action=f"program.{action}",

@@ -250,3 +250,43 @@ def test_the_linkage_contract_through_the_api(client, world):
     bad = {**body, "valid_to": "2025-01-01"}
     assert client.put(url, bad, content_type="application/json", **h).status_code == 422
     assert p.contract.valid_to.isoformat() == "2026-05-31"
+
+
+def test_public_pages_are_cached_for_visitors_and_refreshed_by_any_change(
+    client, world, django_capture_on_commit_callbacks
+):
+    p = make_program(institution=world.school_a, by=world.principal, title="Tiếng Anh Đằng Hải")
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(program=p, action="submit", by=world.principal)
+        transition(program=p, action="approve", by=world.commune_officer)
+    url = reverse("portal:program", args=[p.pk])
+    assert "Tiếng Anh Đằng Hải" in client.get(url).content.decode()
+    # A write that bypasses the services is not seen: the page comes from the cache.
+    Program.objects.filter(pk=p.pk).update(title="Đổi ngầm")
+    assert "Tiếng Anh Đằng Hải" in client.get(url).content.decode()
+    # A suspension through the service shows at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(
+            program=p, action="suspend", by=world.department_officer, reason="Kiểm tra đột xuất"
+        )
+    body = client.get(url).content.decode()
+    assert "tạm dừng" in body and "Kiểm tra đột xuất" in body
+    # Signed-in users never get a cached page, and public pages set no cookie.
+    r = client.get(url)
+    assert not r.cookies
+    client.force_login(world.principal)
+    Program.objects.filter(pk=p.pk).update(title="Tên mới thật")
+    assert "Tên mới thật" in client.get(url).content.decode()
+
+
+def test_the_language_switch_is_a_link_that_sets_the_cookie(client, world):
+    r = client.get("/lang/en/?next=/programs/")
+    assert (
+        r.status_code == 302
+        and r.url == "/programs/"
+        and r.cookies["django_language"].value == "en"
+    )
+    assert client.get("/programs/")["Content-Language"] == "en"
+    r = client.get("/lang/en/?next=https://evil.example/")
+    assert r.url == "/"
+    assert client.get("/lang/xx/").status_code == 404
