@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from oversight.accounts import access
 from oversight.audit.services import record_event
@@ -455,12 +455,12 @@ def transition(*, program: Program, action: str, by: Any, reason: str = "") -> P
 
 
 ACTION_LABELS = {
-    "submit": _lazy("gửi duyệt"),
-    "approve": _lazy("phê duyệt"),
-    "return": _lazy("trả lại"),
-    "suspend": _lazy("tạm dừng"),
-    "resume": _lazy("cho tiếp tục"),
-    "close": _lazy("kết thúc"),
+    "submit": gettext_lazy("gửi duyệt"),
+    "approve": gettext_lazy("phê duyệt"),
+    "return": gettext_lazy("trả lại"),
+    "suspend": gettext_lazy("tạm dừng"),
+    "resume": gettext_lazy("cho tiếp tục"),
+    "close": gettext_lazy("kết thúc"),
 }
 
 
