@@ -9,10 +9,10 @@ export UV_PYTHON_DOWNLOADS=never
 
 if [ "${CI:-}" = "true" ]; then
   scripts/ci-services.sh
-else
-  scripts/system-deps.sh
   export DATABASE_URL=${DATABASE_URL:-postgres://oversight@127.0.0.1:5432/oversight}
   export REQUIRE_BROWSER=true
+else
+  scripts/system-deps.sh
 fi
 
 echo "== ruff"; "$UV" run ruff check . && "$UV" run ruff format --check .
@@ -24,4 +24,7 @@ env -u DATABASE_URL "$UV" run pytest "$@"
 if [[ "${DATABASE_URL:-}" == postgres* ]]; then
   echo "== pytest (PostgreSQL)"
   "$UV" run pytest "$@"
+elif [ "${CI:-}" = "true" ]; then
+  echo "CI must also run the suite on PostgreSQL (DATABASE_URL=postgres://...)" >&2
+  exit 1
 fi
