@@ -418,7 +418,7 @@ def transition(*, program: Program, action: str, by: Any, reason: str = "") -> P
         raise TransitionNotAllowed(_("Thao tác không hợp lệ."))
     # Lock the row: two officers acting at once must not both move it.
     program = (
-        Program.objects.select_for_update()
+        Program.objects.select_for_update(of=("self",))
         .select_related(
             "institution__managing_agency__unit",
             "institution__unit",
@@ -628,7 +628,7 @@ def report_outside_teaching(
 def acknowledge_report(*, report: TeacherReport, by: Any) -> TeacherReport:
     """The principal of the teacher's school acknowledges a Form 03 report."""
     report = (
-        TeacherReport.objects.select_for_update()
+        TeacherReport.objects.select_for_update(of=("self",))
         .select_related("teacher__institution")
         .get(pk=report.pk)
     )
