@@ -73,6 +73,7 @@ class ProgramIn(Schema):
     staff: list[StaffIn] = []
     description: str = ""
     alternative_activity: str = ""
+    delivery_form: Literal["in_person", "online"] = "in_person"
     school_year: str | None = Field(None, description="Ví dụ 2025-2026; mặc định theo starts_on")
 
 
@@ -90,6 +91,7 @@ class ProgramPatch(Schema):
     staff: list[StaffIn] | None = None
     description: str | None = None
     alternative_activity: str | None = None
+    delivery_form: Literal["in_person", "online"] | None = None
 
 
 class SessionOut(Schema):
@@ -127,6 +129,7 @@ class ProgramOut(Schema):
     sessions: list[SessionOut]
     staff: list[StaffIn]
     alternative_activity: str
+    delivery_form: str
     disclosure_version: int | None
     public_url: str | None
 
@@ -251,6 +254,7 @@ def create(request, payload: ProgramIn):
             fee_legal_basis=payload.fee.legal_basis,
             description=payload.description,
             alternative_activity=payload.alternative_activity,
+            delivery_form=payload.delivery_form,
             sessions=[s.dict() for s in payload.sessions],
             staff=[m.dict() for m in payload.staff],
         )
@@ -299,6 +303,7 @@ def patch_program(request, program_id: int, payload: ProgramPatch):
         "ends_on",
         "description",
         "alternative_activity",
+        "delivery_form",
     ):
         if name in data:
             fields[name] = data[name]

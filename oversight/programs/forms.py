@@ -37,6 +37,7 @@ class ProgramForm(forms.Form):
     capacity = forms.IntegerField(label=_("Sĩ số tối đa"), min_value=0)
     starts_on = forms.DateField(label=_("Bắt đầu (dd/mm/yyyy)"))
     ends_on = forms.DateField(label=_("Kết thúc (dd/mm/yyyy)"))
+    delivery_form = forms.ChoiceField(label=_("Hình thức"), choices=Program.DeliveryForm.choices)
     fee_amount = forms.IntegerField(label=_("Mức thu (đồng)"), initial=0)
     fee_unit = forms.ChoiceField(label=_("Đơn vị thu"), choices=Program.FeeUnit.choices)
     fee_legal_basis = forms.CharField(label=_("Căn cứ thu"), required=False, max_length=300)
@@ -138,3 +139,14 @@ class TeacherReportForm(forms.Form):
         ],
     )
     starts_on = forms.DateField(label=_("Bắt đầu dạy từ (dd/mm/yyyy)"))
+
+
+class ContractForm(forms.Form):
+    number = forms.CharField(label=_("Số hợp đồng"), max_length=80)
+    signed_on = forms.DateField(label=_("Ngày ký (dd/mm/yyyy)"))
+    valid_from = forms.DateField(label=_("Hiệu lực từ (dd/mm/yyyy)"))
+    valid_to = forms.DateField(label=_("Hiệu lực đến (dd/mm/yyyy)"))
+    key_terms = forms.CharField(
+        label=_("Điều khoản chính"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    file = forms.FileField(label=_("Bản hợp đồng (PDF)"), required=False)

@@ -111,6 +111,10 @@ class Program(models.Model):
         SUSPENDED = "suspended", _("Tạm dừng")
         CLOSED = "closed", _("Đã kết thúc")
 
+    class DeliveryForm(models.TextChoices):
+        IN_PERSON = "in_person", _("Trực tiếp")
+        ONLINE = "online", _("Trực tuyến")
+
     class FeeUnit(models.TextChoices):
         PER_SESSION = "per_session", _("mỗi buổi")
         PER_MONTH = "per_month", _("mỗi tháng")
@@ -168,6 +172,9 @@ class Program(models.Model):
     fee_legal_basis = models.CharField(_("căn cứ thu"), max_length=300, blank=True)
     alternative_activity = models.CharField(
         _("hoạt động cho học sinh không tham gia"), max_length=300, blank=True
+    )
+    delivery_form = models.CharField(
+        _("hình thức"), max_length=20, choices=DeliveryForm.choices, default=DeliveryForm.IN_PERSON
     )
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True

@@ -43,6 +43,7 @@ MAX_FEE = 50_000_000  # VND for one unit; above this is a typing error, not a fe
 MAX_CAPACITY = 2000
 # Fields whose change on a published programme makes a new disclosure version.
 DISCLOSED = (
+    "delivery_form",
     "title",
     "description",
     "fee_amount",
@@ -111,6 +112,8 @@ def _check(program: Program, sessions: list[SessionData], errors: dict[str, str]
         errors["fee"] = _("Mức thu phải từ 0 đến %(max)s đồng.") % {
             "max": f"{MAX_FEE:,}".replace(",", ".")
         }
+    if program.delivery_form not in Program.DeliveryForm.values:
+        errors["delivery_form"] = _("Hình thức phải là trực tiếp hoặc trực tuyến.")
     if program.fee_unit not in Program.FeeUnit.values:
         errors["fee"] = _("Đơn vị thu phải là mỗi buổi, mỗi tháng hoặc cả khóa.")
     _check_grades(program, errors)
@@ -235,6 +238,7 @@ def disclosure_data(program: Program) -> dict:
             for m in program.staff.all()
         ],
         "alternative_activity": program.alternative_activity,
+        "delivery_form": program.delivery_form,
     }
 
 
@@ -281,6 +285,7 @@ def create_program(
     description: str = "",
     alternative_activity: str = "",
     staff: list[dict] | None = None,
+    delivery_form: str = "in_person",
 ) -> Program:
     """Record a draft programme; nothing is written if any field is malformed."""
     program = Program(
@@ -301,6 +306,7 @@ def create_program(
         fee_unit=fee_unit,
         fee_legal_basis=nfc(fee_legal_basis),
         alternative_activity=nfc(alternative_activity),
+        delivery_form=delivery_form,
         created_by=by,
     )
     session_data = _sessions(sessions) or []
@@ -652,6 +658,7 @@ def set_contract(
     valid_from: date,
     valid_to: date,
     key_terms: str = "",
+    upload: Any = None,
 ) -> Contract:
     """Record (or replace) the linkage contract between the school and the partner."""
     program = Program.objects.select_for_update().get(pk=program.pk)
@@ -666,6 +673,13 @@ def set_contract(
         errors["valid_to"] = _("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.")
     if signed_on > valid_from:
         errors["signed_on"] = _("Hợp đồng phải được ký trước khi có hiệu lực.")
+    if upload is not None:
+        head = upload.read(5)
+        upload.seek(0)
+        if not head.startswith(b"%PDF"):
+            errors["file"] = _("Bản hợp đồng phải là tệp PDF.")
+        elif upload.size > ATTACHMENT_MAX_BYTES:
+            errors["file"] = _("Tệp quá lớn (tối đa 10 MB).")
     if errors:
         raise ProgramInputError(errors)
     contract, _created = Contract.objects.update_or_create(
@@ -678,6 +692,8 @@ def set_contract(
             "key_terms": nfc(key_terms),
         },
     )
+    if upload is not None:
+        contract.file.save(upload.name, upload, save=True)
     record_event(
         actor=by, action="program.contract_set", target=program, data={"number": contract.number}
     )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:program_id>/", views.program_detail, name="detail"),
     path("<int:program_id>/edit/", views.program_edit, name="edit"),
     path("<int:program_id>/attachments/", views.add_attachment, name="attach"),
+    path("<int:program_id>/contract/", views.program_contract, name="contract"),
     path(
         "<int:program_id>/attachments/<int:attachment_id>/",
         views.download_attachment,

@@ -63,6 +63,7 @@ def program_new(request):
                 fee_legal_basis=d["fee_legal_basis"],
                 description=d["description"],
                 alternative_activity=d["alternative_activity"],
+                delivery_form=d["delivery_form"],
                 sessions=form.sessions(),
                 staff=form.staff_list(),
             )
@@ -85,6 +86,24 @@ ACTIONS = [
 ]
 
 
+def _contract_form(program):
+    from oversight.programs.forms import ContractForm
+    from oversight.programs.models import Contract
+
+    if program.kind != Program.Kind.LINKAGE:
+        return None
+    contract = Contract.objects.filter(program=program).first()
+    initial = (
+        {
+            f: getattr(contract, f)
+            for f in ("number", "signed_on", "valid_from", "valid_to", "key_terms")
+        }
+        if contract
+        else {}
+    )
+    return ContractForm(initial=initial)
+
+
 @login_required
 def program_detail(request, program_id: int):
     program = access.get_program_for_user(request.user, program_id)
@@ -99,6 +118,11 @@ def program_detail(request, program_id: int):
         "versions": program.versions.all(),
         "sessions": program.sessions.all(),
         "staff": program.staff.all(),
+        "attachments": program.attachments.all(),
+        "contract": getattr(program, "contract", None),
+        "contract_form": _contract_form(program),
+        "can_edit": access.can_edit_program(request.user, program)
+        and program.status not in (Program.Status.SUBMITTED, Program.Status.CLOSED),
     }
     return render(request, "programs/detail.html", ctx)
 
@@ -182,6 +206,7 @@ def _initial(program: Program) -> dict:
         "fee_legal_basis": program.fee_legal_basis,
         "description": program.description,
         "alternative_activity": program.alternative_activity,
+        "delivery_form": program.delivery_form,
         "staff": "\n".join(
             m.full_name + (" (nước ngoài)" if m.is_foreign else "") for m in program.staff.all()
         ),
@@ -227,6 +252,7 @@ def program_edit(request, program_id: int):
                 "fee_legal_basis",
                 "description",
                 "alternative_activity",
+                "delivery_form",
             )
         }
         try:
@@ -282,3 +308,36 @@ def download_attachment(request, program_id: int, attachment_id: int):
         as_attachment=False,
         filename=attachment.file.name.rsplit("/", 1)[-1],
     )
+
+
+@require_POST
+@login_required
+def program_contract(request, program_id: int):
+    from oversight.programs.forms import ContractForm
+    from oversight.programs.services import set_contract
+
+    program = access.get_program_for_user(request.user, program_id, write=True)
+    form = ContractForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("programs:detail", program.pk)
+    d = form.cleaned_data
+    try:
+        set_contract(
+            program=program,
+            by=request.user,
+            number=d["number"],
+            signed_on=d["signed_on"],
+            valid_from=d["valid_from"],
+            valid_to=d["valid_to"],
+            key_terms=d["key_terms"],
+            upload=d["file"],
+        )
+    except ProgramInputError as e:
+        for message in e.errors.values():
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Đã lưu hợp đồng liên kết."))
+    return redirect("programs:detail", program.pk)

@@ -22,6 +22,7 @@ def form_data(world, **extra):
         "ends_on": "20/05/2026",
         "fee_amount": "120000",
         "fee_unit": "per_month",
+        "delivery_form": "in_person",
         "staff": "Trần Văn Tư\nAnna Lee (nước ngoài)",
         "weekday_1": "3",
         "start_1": "16:45",
@@ -41,6 +42,11 @@ def test_a_principal_saves_a_draft_from_the_page(client, world):
     assert program.grades == [4, 5] and program.staff.filter(is_foreign=True).count() == 1
     page = client.get(r.url).content.decode()
     assert "Gửi duyệt" in page and "Phê duyệt" not in page
+    assert reverse("programs:edit", args=[program.pk]) in page
+    assert reverse("programs:attach", args=[program.pk]) in page
+    client.force_login(world.commune_officer)
+    page = client.get(r.url).content.decode()
+    assert reverse("programs:edit", args=[program.pk]) not in page
 
 
 def test_the_form_shows_the_services_message_next_to_the_field(client, world):
@@ -217,6 +223,7 @@ def test_attachments_are_checked_by_content_and_served_only_within_scope(
     client.post(reverse("programs:attach", args=[p.pk]), {"title": "Kế hoạch", "file": pdf})
     a = p.attachments.get()
     assert a.content_type == "application/pdf"
+    assert "Kế hoạch" in client.get(reverse("programs:detail", args=[p.pk])).content.decode()
     url = reverse("programs:attachment", args=[p.pk, a.pk])
     assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 plan"
     client.force_login(world.outsider)
@@ -290,3 +297,29 @@ def test_the_language_switch_is_a_link_that_sets_the_cookie(client, world):
     r = client.get("/lang/en/?next=https://evil.example/")
     assert r.url == "/"
     assert client.get("/lang/xx/").status_code == 404
+
+
+def test_the_contract_is_recorded_from_the_page_with_its_pdf(client, world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    p = make_program(institution=world.school_a, by=world.principal, delivery_form="online")
+    client.force_login(world.principal)
+    data = {
+        "number": "07/2025/HĐLK",
+        "signed_on": "20/09/2025",
+        "valid_from": "01/10/2025",
+        "valid_to": "31/05/2026",
+        "key_terms": "Đối tác tuyển giáo viên",
+    }
+    bad = SimpleUploadedFile("hd.pdf", b"not a pdf")
+    r = client.post(reverse("programs:contract", args=[p.pk]), {**data, "file": bad}, follow=True)
+    assert "phải là tệp PDF" in r.content.decode()
+    good = SimpleUploadedFile("hd.pdf", b"%PDF-1.4 contract")
+    r = client.post(reverse("programs:contract", args=[p.pk]), {**data, "file": good}, follow=True)
+    page = r.content.decode()
+    assert "07/2025/HĐLK" in page and "Trực tuyến" in page
+    p.contract.refresh_from_db()
+    assert p.contract.file.read() == b"%PDF-1.4 contract"
+    client.force_login(world.commune_officer)
+    assert client.post(reverse("programs:contract", args=[p.pk]), data).status_code == 403
