@@ -15,7 +15,7 @@ from oversight.accounts.access import (
     get_program_for_user,
     teacher_reports_visible_to,
 )
-from oversight.api.programs import _input_error, _subject
+from oversight.api.programs import SlotOut, _input_error, _subject
 from oversight.api.registry import Paging
 from oversight.programs.models import Facility, OfficialTimetableSlot, Partner
 from oversight.programs.services import (
@@ -193,20 +193,6 @@ class SlotIn(Schema):
     weekday: int
     start: time
     end: time
-
-
-class SlotOut(Schema):
-    weekday: int
-    start: str
-    end: str
-
-    @staticmethod
-    def resolve_start(obj) -> str:
-        return f"{obj.start:%H:%M}"
-
-    @staticmethod
-    def resolve_end(obj) -> str:
-        return f"{obj.end:%H:%M}"
 
 
 class Timetable(Schema):

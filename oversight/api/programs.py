@@ -94,11 +94,12 @@ class ProgramPatch(Schema):
     delivery_form: Literal["in_person", "online"] | None = None
 
 
-class SessionOut(Schema):
+class SlotOut(Schema):
+    """A weekly time slot, times as HH:MM."""
+
     weekday: int
     start: str
     end: str
-    place: str
 
     @staticmethod
     def resolve_start(obj) -> str:
@@ -107,6 +108,10 @@ class SessionOut(Schema):
     @staticmethod
     def resolve_end(obj) -> str:
         return f"{obj.end:%H:%M}"
+
+
+class SessionOut(SlotOut):
+    place: str
 
 
 class ProgramOut(Schema):
