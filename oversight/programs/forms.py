@@ -56,7 +56,15 @@ class ProgramForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = institutions_editable_by(user).select_related("unit")
+        schools = institutions_editable_by(user).select_related("unit")
+        self.fields["institution"].queryset = schools
+        self.fields["institution"].error_messages["required"] = _(
+            "Chọn trường tổ chức chương trình."
+        )
+        # Most users run one school: choose it for them.
+        only = list(schools[:2])
+        if len(only) == 1:
+            self.fields["institution"].initial = only[0].pk
         for n in range(1, SESSION_ROWS + 1):
             self.fields[f"weekday_{n}"] = forms.ChoiceField(
                 label=_("Thứ"), choices=WEEKDAYS, required=False

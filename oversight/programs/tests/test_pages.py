@@ -323,3 +323,11 @@ def test_the_contract_is_recorded_from_the_page_with_its_pdf(client, world, sett
     assert p.contract.file.read() == b"%PDF-1.4 contract"
     client.force_login(world.commune_officer)
     assert client.post(reverse("programs:contract", args=[p.pk]), data).status_code == 403
+
+
+def test_a_principal_of_one_school_finds_it_already_chosen(client, world):
+    client.force_login(world.principal)
+    form = client.get(reverse("programs:new")).context["form"]
+    assert form["institution"].value() == world.school_a.pk
+    client.force_login(world.department_admin)
+    assert client.get(reverse("programs:new")).context["form"]["institution"].value() is None
