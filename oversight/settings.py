@@ -1,5 +1,7 @@
 """The one settings module. Everything that differs between machines comes from the environment."""
 
+import hashlib
+import hmac
 from pathlib import Path
 
 import dj_database_url
@@ -39,6 +41,8 @@ INSTALLED_APPS = [
     "oversight.accounts",
     "oversight.registry",
     "oversight.programs",
+    "oversight.notifications",
+    "oversight.enrollment",
     "oversight.portal",
     "oversight.api",
 ]
@@ -171,6 +175,27 @@ if REDIS_URL:
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL") or "khong-tra-loi@localhost"
+
+# Where links in messages point (SMS carry absolute links).
+SITE_URL = env_str("SITE_URL") or "http://127.0.0.1:8000"
+# SMS: "console", "file" (appends to SMS_FILE), "memory" (tests) or a dotted class path.
+SMS_SENDER = env_str("SMS_SENDER") or "console"
+SMS_FILE = env_str("SMS_FILE") or str(BASE_DIR / "var" / "sms.log")
+# A message-app (Zalo-style) provider class; empty keeps such messages in the outbox.
+MESSAGE_APP_SENDER = env_str("MESSAGE_APP_SENDER") or ""
+PHONE_CODE_TTL_MINUTES = env_int("PHONE_CODE_TTL_MINUTES", 5)
+PHONE_CODE_WINDOW_MINUTES = env_int("PHONE_CODE_WINDOW_MINUTES", 15)
+PHONE_CODE_PER_PHONE = env_int("PHONE_CODE_PER_PHONE", 3)
+PHONE_CODE_PER_ORIGIN = env_int("PHONE_CODE_PER_ORIGIN", 10)
+PHONE_CODE_MAX_ATTEMPTS = env_int("PHONE_CODE_MAX_ATTEMPTS", 5)
+# The key of the consent ledger's hash chain. Keep it outside the database (and its backups):
+# whoever holds both could rewrite history. Defaults to one derived from SECRET_KEY.
+LEDGER_KEY = (
+    env_str("LEDGER_KEY")
+    or hmac.new(SECRET_KEY.encode(), b"consent-ledger", hashlib.sha256).hexdigest()
+)
+# Days a family has to confirm again after a published programme's facts change.
+CONSENT_RECONFIRM_DAYS = env_int("CONSENT_RECONFIRM_DAYS", 14)
 
 # Security: strict when DEBUG is off (manage.py check --deploy is clean).
 SESSION_COOKIE_HTTPONLY = True

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("oversight.accounts.urls")),
     path("registry/", include("oversight.registry.urls")),
     path("manage/programs/", include("oversight.programs.urls")),
+    path("manage/enrollment/", include("oversight.enrollment.urls")),
     path("audit/", include("oversight.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("lang/<str:code>/", switch_language, name="switch_language"),

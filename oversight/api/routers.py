@@ -2,6 +2,8 @@
 
 from oversight.api.api import api
 from oversight.api.auth import router as auth_router
+from oversight.api.enrollment import public_router as enrollment_public_router
+from oversight.api.enrollment import router as enrollment_router
 from oversight.api.program_parts import router as program_parts_router
 from oversight.api.programs import public_router
 from oversight.api.programs import router as programs_router
@@ -12,3 +14,5 @@ api.add_router("/", registry_router)
 api.add_router("/", programs_router)
 api.add_router("/", program_parts_router)
 api.add_router("/public", public_router)
+api.add_router("/", enrollment_router)
+api.add_router("/public", enrollment_public_router)

@@ -253,6 +253,11 @@ def _new_version_if_changed(program: Program, by: Any) -> DisclosureVersion | No
     record_event(
         actor=by, action="program.disclosed", target=program, data={"version": version.number}
     )
+    if latest is not None:
+        # Families with a place agreed to the previous facts: ask them to confirm again.
+        from oversight.enrollment.services import ask_to_reconfirm
+
+        ask_to_reconfirm(program=program, version=version)
     return version
 
 
@@ -457,6 +462,11 @@ def transition(*, program: Program, action: str, by: Any, reason: str = "") -> P
     )
     if target == Program.Status.APPROVED:
         _new_version_if_changed(program, by)
+    if target in (Program.Status.SUSPENDED, Program.Status.CLOSED):
+        # A suspension or closure ends every place at once (families are told).
+        from oversight.enrollment.services import end_enrollments_for_program
+
+        end_enrollments_for_program(program=program, reason=f"program_{target}", by=by)
     return program
 
 
