@@ -753,6 +753,7 @@ DEMO_ACCOUNTS = [
     ("phuhuynh4", Role.GUARDIAN, "school:preschool"),
 ]
 DEMO_USERNAMES = [a[0] for a in DEMO_ACCOUNTS]
+GUARDIAN_USERNAMES = [a[0] for a in DEMO_ACCOUNTS if a[1] == Role.GUARDIAN]
 DEMO_LEVELS = ("primary", "lower_secondary", "preschool", "upper_secondary")
 
 

@@ -118,3 +118,29 @@ def test_fictional_phones_are_unique_and_well_formed():
     assert len(set(phones)) == len(phones)
     assert all(len(p) == 10 and p[:2] in ("09", "03") for p in phones)
     assert Guardian.objects.count() == 0  # no database needed for this rule
+
+
+def test_every_demo_guardian_has_an_approved_programme_their_child_can_join():
+    from oversight.enrollment.selectors import eligibility_problems, offered_programs
+    from oversight.enrollment.services import record_consent
+
+    seed()
+    guardians = [a for a in accounts() if a["role"] == "guardian"]
+    assert len(guardians) == 4
+    for a in guardians:
+        user = User.objects.get(username=a["username"])
+        child = access.guardian_children(user).first()
+        assert child is not None, a["username"]
+        offered = [p for p in offered_programs(child) if p.status == "approved"]
+        assert offered, a["username"]
+        assert eligibility_problems(child, offered[0]) == []
+        entry = record_consent(
+            program=offered[0], student=child, decision="granted", by=user, child_confirmed=True
+        )
+        assert entry.receipt_code
+    # Re-running the seed adds no second copy.
+    from oversight.programs.models import Program
+
+    before = Program.objects.count()
+    seed()
+    assert Program.objects.count() == before

@@ -3,6 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from oversight.programs.demo import ensure_demo_programs
 from oversight.registry import demo
 
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         """Seed once; on a database that already has demo data, only repair the demo accounts."""
         if demo.demo_exists() and not opts["resume"]:
             demo.ensure_demo_accounts()
+            ensure_demo_programs(demo.GUARDIAN_USERNAMES)
             self.stdout.write(
                 "Đã có dữ liệu mẫu: dùng lại dữ liệu cũ, chỉ kiểm tra các tài khoản mẫu "
                 "(xem bằng `manage.py demo_accounts`)."
@@ -46,6 +48,7 @@ class Command(BaseCommand):
             )
         except RuntimeError as e:
             raise CommandError(str(e)) from None
+        ensure_demo_programs(demo.GUARDIAN_USERNAMES)
         students = f"{counts['students']:,}".replace(",", ".")
         seconds = f"{time.monotonic() - started:.1f}".replace(".", ",")
         self.stdout.write(
