@@ -31,6 +31,7 @@ def check_receipt(raw_code: str) -> dict[str, Any]:
         ConsentEntry.objects.select_related(
             "program__institution", "program__facility", "disclosure"
         )
+        .defer("disclosure__data")
         .filter(receipt_code=code)
         .first()
     )

@@ -31,25 +31,20 @@ TUTORING = (Program.Kind.IN_SCHOOL_TUTORING, Program.Kind.OUTSIDE_TUTORING)
 
 def latest_decision(student: Student, program: Program) -> ConsentEntry | None:
     """The family's current decision: the latest ledger entry, and nothing else."""
-    return (
-        ConsentEntry.objects.filter(student=student, program=program)
-        .select_related("disclosure")
-        .order_by("-seq")
-        .first()
-    )
+    return ConsentEntry.objects.filter(student=student, program=program).order_by("-seq").first()
 
 
 def latest_disclosure(program: Program) -> DisclosureVersion | None:
-    return program.versions.order_by("-number").first()
+    """The version families see now (without its frozen facts, which checks never need)."""
+    return program.versions.defer("data").order_by("-number").first()
 
 
 def student_grade(student: Student, school_year_id: int) -> int | None:
-    m = (
+    return (
         ClassMembership.objects.filter(student=student, school_year_id=school_year_id)
-        .select_related("homeroom_class")
+        .values_list("homeroom_class__grade", flat=True)
         .first()
     )
-    return m.homeroom_class.grade if m else None
 
 
 def is_academic(program: Program) -> bool:
@@ -147,7 +142,7 @@ def states_for(student: Student, programs: list[Program]) -> dict[int, dict[str,
             .values("pk")[:1]
         ),
         program__in=[p.pk for p in programs],
-    ).select_related("disclosure")
+    )
     live = Enrollment.objects.current().filter(student=student, program__in=programs)
     out: dict[int, dict[str, Any]] = {
         p.pk: {"decision": None, "enrollment": None} for p in programs
@@ -163,6 +158,7 @@ def decisions_for_student(student: Student) -> QuerySet[ConsentEntry]:
     return (
         ConsentEntry.objects.filter(student=student)
         .select_related("program__institution", "disclosure", "guardian", "actor")
+        .defer("disclosure__data")
         .order_by("-created_at", "-seq")
     )
 

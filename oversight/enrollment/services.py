@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from oversight.accounts import access
 from oversight.accounts.models import Role
 from oversight.accounts.phone import origin_hash
 from oversight.audit.services import record_event
-from oversight.enrollment.ledger import entry_hash
+from oversight.enrollment.ledger import GENESIS, entry_hash
 from oversight.enrollment.models import (
     Channel,
     ConsentEntry,
@@ -66,28 +66,34 @@ def format_receipt(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
-def _append(**fields: Any) -> ConsentEntry:
-    """Add one entry at the end of its partition's chain, under the partition's lock."""
-    partition = fields["partition"]
-    LedgerHead.objects.bulk_create([LedgerHead(partition=partition)], ignore_conflicts=True)
-    head = LedgerHead.objects.select_for_update().get(partition=partition)
-    entry = ConsentEntry(
-        seq=head.seq + 1, prev_hash=head.hash or "0" * 64, created_at=timezone.now(), **fields
+def _claim_position(partition: str) -> tuple[int, str]:
+    """Lock the partition's head and reserve the next position; returns it and the previous
+    entry's hash. One statement on the usual path (the head row exists); the reservation is
+    undone with the transaction if the decision is refused."""
+    q = connection.ops.quote_name
+    sql = (
+        f"UPDATE {q(LedgerHead._meta.db_table)} SET {q('seq')} = {q('seq')} + 1 "
+        f"WHERE {q('partition')} = %s RETURNING {q('seq')}, {q('hash')}"
     )
-    for _attempt in range(5):
-        entry.receipt_code = new_receipt_code()
-        entry.hash = entry_hash(entry)
-        try:
-            with transaction.atomic():
-                entry.save(force_insert=True)
-            break
-        except IntegrityError:  # a receipt code collision: draw again
-            if ConsentEntry.objects.filter(partition=partition, seq=entry.seq).exists():
-                raise
-    else:  # pragma: no cover - 31^10 codes
-        raise EnrollmentError(_("Không tạo được mã biên nhận, vui lòng thử lại."))
-    head.seq, head.hash = entry.seq, entry.hash
-    head.save(update_fields=["seq", "hash"])
+    with connection.cursor() as cur:
+        cur.execute(sql, [partition])
+        row = cur.fetchone()
+        if row is None:
+            LedgerHead.objects.bulk_create([LedgerHead(partition=partition)], ignore_conflicts=True)
+            cur.execute(sql, [partition])
+            row = cur.fetchone()
+    return row[0], row[1] or GENESIS
+
+
+def _append(*, position: tuple[int, str], **fields: Any) -> ConsentEntry:
+    """Write the entry at its reserved position and move the head onto it."""
+    seq, prev = position
+    entry = ConsentEntry(seq=seq, prev_hash=prev, created_at=timezone.now(), **fields)
+    # 31^10 codes: a collision is so unlikely that it simply fails the transaction (unique).
+    entry.receipt_code = new_receipt_code()
+    entry.hash = entry_hash(entry)
+    entry.save(force_insert=True)
+    LedgerHead.objects.filter(partition=entry.partition).update(hash=entry.hash)
     return entry
 
 
@@ -143,8 +149,12 @@ def record_consent(
         raise EnrollmentError(_("Quyết định không hợp lệ: chọn đồng ý, không tham gia hoặc rút."))
     if channel not in Channel.values:
         raise EnrollmentError(_("Hình thức ghi nhận không hợp lệ."))
-    program = Program.objects.select_related("institution", "facility", "subject").get(
-        pk=program.pk
+    # Lock the programme first (as its lifecycle transitions do), so a suspension and a grant
+    # cannot cross: one of them sees the other's outcome.
+    program = (
+        Program.objects.select_for_update(of=("self",))
+        .select_related("institution", "facility", "subject")
+        .get(pk=program.pk)
     )
     link = None
     if channel == Channel.PORTAL:
@@ -178,8 +188,7 @@ def record_consent(
 
     # Serialise decisions within the partition, then read the state under that lock.
     partition = partition_of(program)
-    LedgerHead.objects.bulk_create([LedgerHead(partition=partition)], ignore_conflicts=True)
-    LedgerHead.objects.select_for_update().get(partition=partition)
+    position = _claim_position(partition)
     current = latest_decision(student, program)
     live = Enrollment.objects.current().filter(student=student, program=program).first()
     version = latest_disclosure(program)
@@ -211,6 +220,7 @@ def record_consent(
         )
 
     entry = _append(
+        position=position,
         partition=partition,
         student=student,
         program=program,
@@ -298,7 +308,7 @@ def _check_grant(
 
 
 def _enroll(grant: ConsentEntry, live: Enrollment | None) -> Enrollment:
-    program = Program.objects.select_for_update(of=("self",)).get(pk=grant.program_id)
+    program = grant.program  # locked by record_consent
     if live is not None:  # a re-confirmation, or a guardian confirming a paper form
         live.grant = grant
         fields = ["grant"]
@@ -332,8 +342,9 @@ def _end(enrollment: Enrollment, reason: str, at: datetime) -> None:
 
 
 def _promote_waiting(program_id: int) -> None:
-    """A place freed by a withdrawal goes to the first on the waiting list."""
-    program = Program.objects.select_for_update(of=("self",)).get(pk=program_id)
+    """A place freed by a withdrawal goes to the first on the waiting list (the caller holds
+    the programme's lock)."""
+    program = Program.objects.get(pk=program_id)
     taken = Enrollment.objects.filter(program=program, status=Enrollment.Status.ACTIVE).count()
     if taken >= program.capacity:
         return
@@ -477,9 +488,13 @@ def pause_unconfirmed(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.CONSENT_RECONFIRM_DAYS)
     paused = 0
-    for e in Enrollment.objects.filter(
-        status__in=[Enrollment.Status.ACTIVE, Enrollment.Status.WAITLISTED]
-    ).select_related("grant__disclosure", "program"):
+    for e in (
+        Enrollment.objects.filter(
+            status__in=[Enrollment.Status.ACTIVE, Enrollment.Status.WAITLISTED]
+        )
+        .select_related("grant__disclosure", "program")
+        .defer("grant__disclosure__data")
+    ):
         latest = latest_disclosure(e.program)
         if latest is None or e.grant.disclosure_id == latest.pk or latest.created_at > cutoff:
             continue

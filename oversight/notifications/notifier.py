@@ -28,7 +28,7 @@ def notify(*, channel: str, to: str, template: str, context: dict, about: str = 
     subject = body.splitlines()[0][:200] if body else ""
 
     def deliver() -> None:
-        n = Notification.objects.create(
+        n = Notification(
             channel=channel,
             recipient=to,
             template=template,
@@ -37,11 +37,13 @@ def notify(*, channel: str, to: str, template: str, context: dict, about: str = 
             about=about,
         )
         _send(n)
+        n.save(force_insert=True)
 
     transaction.on_commit(deliver)
 
 
 def _send(n: Notification) -> None:
+    """Deliver, and set the outcome on `n` (the caller saves it once)."""
     try:
         if n.channel == Notification.Channel.SMS:
             sms_sender().send(n.recipient, n.body)
@@ -51,7 +53,5 @@ def _send(n: Notification) -> None:
             import_string(settings.MESSAGE_APP_SENDER)().send(n.recipient, n.body)
     except (SmsError, OSError) as e:
         n.status, n.error = Notification.Status.FAILED, str(e)[:300]
-        n.save(update_fields=["status", "error"])
         return
     n.status, n.sent_at = Notification.Status.SENT, timezone.now()
-    n.save(update_fields=["status", "sent_at"])
