@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -80,3 +81,13 @@ def test_vietnamese_is_the_default_whatever_the_browser_asks(client, db):
     assert r["Content-Language"] == "vi"
     client.cookies["django_language"] = "en"
     assert client.get("/")["Content-Language"] == "en"
+
+
+def test_every_setting_read_from_the_environment_is_in_the_example_file():
+    read = set(
+        re.findall(r'env_[a-z]+\("([A-Z0-9_]+)"', (ROOT / "oversight/settings.py").read_text())
+    )
+    example = (ROOT / ".env.example").read_text()
+    listed = set(re.findall(r"^#? ?([A-Z0-9_]+)=", example, flags=re.M))
+    assert len(read) > 20
+    assert read - listed == set()
