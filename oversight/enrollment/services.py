@@ -191,6 +191,8 @@ def record_consent(
     position = _claim_position(partition)
     current = latest_decision(student, program)
     live = Enrollment.objects.current().filter(student=student, program=program).first()
+    if live is not None:
+        live.program = program  # the locked row, not a second read
     version = latest_disclosure(program)
 
     if decision == Decision.GRANTED:
@@ -338,13 +340,12 @@ def _end(enrollment: Enrollment, reason: str, at: datetime) -> None:
     enrollment.save(update_fields=["status", "ended_at", "end_reason"])
     _compute_refunds(enrollment, timezone.localdate(at))
     if was_active and reason == Enrollment.EndReason.WITHDRAWN:
-        _promote_waiting(enrollment.program_id)
+        _promote_waiting(enrollment.program)
 
 
-def _promote_waiting(program_id: int) -> None:
+def _promote_waiting(program: Program) -> None:
     """A place freed by a withdrawal goes to the first on the waiting list (the caller holds
     the programme's lock)."""
-    program = Program.objects.get(pk=program_id)
     taken = Enrollment.objects.filter(program=program, status=Enrollment.Status.ACTIVE).count()
     if taken >= program.capacity:
         return
