@@ -46,6 +46,10 @@ STAFF_READERS = frozenset(
 # Roles with a reason to read children's records (RULES.md, "Personal data"): the school, the
 # authority that manages it, inspectors; a teacher only for the classes they teach.
 STUDENT_READERS = frozenset({*DEPARTMENT_ROLES, Role.INSPECTOR, *SCHOOL_ROLES})
+# Roles that oversee schools from above: they receive the plans principals report upward.
+AUTHORITY_ROLES = frozenset(
+    {*DEPARTMENT_ROLES, Role.INSPECTOR, Role.COMMUNE_OFFICER, Role.CITY_VIEWER}
+)
 
 
 def _assignments(user: Any) -> list[RoleAssignment]:
@@ -226,6 +230,11 @@ def students_for_user(user: Any, institution: Institution) -> QuerySet[Student]:
             memberships__homeroom_class__assignments__teacher__user=user
         ).distinct()
     raise PermissionDenied
+
+
+def can_read_students(user: Any, institution: Institution) -> bool:
+    """Whether `students_for_user` gives this user any of the institution's students."""
+    return rights_over(user, institution).view_students
 
 
 def guardian_children(user: Any) -> QuerySet[Student]:
@@ -465,3 +474,45 @@ def can_acknowledge_report(user: Any, report) -> bool:
     return getattr(user, "is_superuser", False) or (
         Role.PRINCIPAL in rights_over(user, report.teacher.institution).roles
     )
+
+
+# --- in-school tutoring plans and timetables ---------------------------------------------------
+
+
+def tutoring_students_for_user(user: Any, program) -> QuerySet:
+    """The eligibility entries of a programme's groups whose students the user may read (a
+    teacher only those of the classes they teach); 403 for roles with no reason to read them."""
+    from oversight.programs.models import EligibleStudent
+
+    students = students_for_user(user, program.institution)
+    return EligibleStudent.objects.filter(group__program=program, student__in=students)
+
+
+def timetable_for_user(user: Any, institution: Institution, school_year) -> QuerySet:
+    """The school's main timetable for a year, for roles that read the school's organisation."""
+    from oversight.programs.models import OfficialTimetableSlot
+
+    if not rights_over(user, institution).view_staff:
+        raise PermissionDenied
+    return OfficialTimetableSlot.objects.filter(institution=institution, school_year=school_year)
+
+
+def reported_plans_visible_to(user: Any) -> QuerySet:
+    """In-school plans reported upward: to authorities, those reported to an agency within their
+    scope (the department's covers the city, a commune committee's its commune); to a school,
+    its own. Only of programmes the user can see."""
+    from oversight.programs.models import UpwardReport
+
+    qs = UpwardReport.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    q = Q(pk__in=[])
+    for a in _assignments(user):
+        path = _scope_path(a)
+        if a.role in AUTHORITY_ROLES and path is not None:
+            q |= Q(agency__unit__path__startswith=path)
+        elif a.role in SCHOOL_ROLES and a.institution_id:
+            q |= Q(program__institution_id=a.institution_id)
+    return qs.filter(q, program__in=programs_visible_to(user).values("pk"))

@@ -2,7 +2,13 @@ from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
-from oversight.accounts.access import guardian_children, institutions_visible_to, roles_of
+from oversight.accounts.access import (
+    AUTHORITY_ROLES,
+    guardian_children,
+    institutions_visible_to,
+    reported_plans_visible_to,
+    roles_of,
+)
 from oversight.accounts.models import Role, RoleAssignment
 from oversight.lib.public_cache import public_page
 from oversight.registry.selectors import figures_for
@@ -30,6 +36,10 @@ def home(request):
             and ctx["figures"]["institutions"] <= 5
         ):
             ctx["own_institutions"] = visible.select_related("unit")
+    if user.is_superuser or roles & AUTHORITY_ROLES:
+        # The managing authority is told of every in-school plan its principals approve.
+        reported = reported_plans_visible_to(user).select_related("program__institution", "agency")
+        ctx["reported_plans"], ctx["reported_count"] = reported[:5], reported.count()
     return render(request, "portal/home.html", ctx)
 
 

@@ -176,6 +176,9 @@ class Program(models.Model):
     delivery_form = models.CharField(
         _("hình thức"), max_length=20, choices=DeliveryForm.choices, default=DeliveryForm.IN_PERSON
     )
+    # Form 02 discloses the hours of each subject in each grade as a fact of its own (not only
+    # implied by the sessions): [{"subject": "Toán", "grade": 9, "hours_per_week": 2.0}, ...].
+    subject_hours = models.JSONField(_("số giờ mỗi tuần theo môn, khối"), default=list, blank=True)
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -466,3 +469,30 @@ class EligibleStudent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} – {self.group} ({self.basis})"
+
+
+class UpwardReport(models.Model):
+    """An in-school tutoring plan the principal approved, as reported to the school's managing
+    authority (TT29 Art. 5: the principal approves "and reports upward"). The agency is the one
+    that managed the school on the day; a later change of authority does not move old reports."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="upward_reports")
+    agency = models.ForeignKey(
+        "registry.Agency",
+        on_delete=models.PROTECT,
+        related_name="reported_plans",
+        verbose_name=_("cơ quan quản lý"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("ngày báo cáo"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kế hoạch dạy thêm đã báo cáo")
+        verbose_name_plural = _("kế hoạch dạy thêm đã báo cáo")
+        ordering = ["-reported_at", "-id"]
+        indexes = [models.Index(fields=["agency", "reported_at"], name="upward_agency_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.program} → {self.agency}"

@@ -8,6 +8,7 @@ it is the compliance engine's work, which cites the rule.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
@@ -21,7 +22,8 @@ from django.utils.translation import gettext_lazy
 from oversight.accounts import access
 from oversight.audit.services import record_event
 from oversight.lib.public_cache import bump_public_generation
-from oversight.lib.text import nfc
+from oversight.lib.text import fold, nfc, vi_sort_key
+from oversight.notifications.notifier import notify
 from oversight.programs.models import (
     ApprovalRoute,
     Attachment,
@@ -36,11 +38,14 @@ from oversight.programs.models import (
     StaffMember,
     TeacherReport,
     TutoringGroup,
+    UpwardReport,
 )
 from oversight.registry.models import Institution, SchoolYear, Subject, Teacher
 
 MAX_FEE = 50_000_000  # VND for one unit; above this is a typing error, not a fee
 MAX_CAPACITY = 2000
+# Form 02's hours for one subject in one grade; above this is a typing error, not a timetable.
+MAX_HOURS_PER_WEEK = 20
 # Fields whose change on a published programme makes a new disclosure version.
 DISCLOSED = (
     "delivery_form",
@@ -57,6 +62,7 @@ DISCLOSED = (
     "subject",
     "category",
     "alternative_activity",
+    "subject_hours",
 )
 EDITABLE = (*DISCLOSED, "institution", "facility", "school_year")
 
@@ -117,6 +123,7 @@ def _check(program: Program, sessions: list[SessionData], errors: dict[str, str]
     if program.fee_unit not in Program.FeeUnit.values:
         errors["fee"] = _("Đơn vị thu phải là mỗi buổi, mỗi tháng hoặc cả khóa.")
     _check_grades(program, errors)
+    _check_subject_hours(program, errors)
     _check_dates(program, errors)
     _check_sessions(sessions, errors)
 
@@ -130,6 +137,69 @@ def _check_grades(program: Program, errors: dict[str, str]) -> None:
     wrong = [g for g in grades if g not in valid]
     if wrong:
         errors["grades"] = _("Trường không dạy khối %(g)s.") % {"g": ", ".join(map(str, wrong))}
+
+
+def _check_subject_hours(program: Program, errors: dict[str, str]) -> None:
+    """Form 02's hours per subject per grade. When well-formed, the list is rewritten in one
+    canonical form (the registry's subject name, hours as a number, sorted), so the same facts
+    typed in another order make no new disclosure version."""
+    raw = program.subject_hours
+    if raw is None:
+        raw = []
+    if not isinstance(raw, list):
+        errors["subject_hours"] = _("Số giờ theo môn, khối phải là một danh sách.")
+        return
+    grades = program.grades if isinstance(program.grades, list) else []
+    clean: dict[tuple[int, str], dict] = {}
+    for n, item in enumerate(raw, start=1):
+        problem = _subject_hours_problem(item, grades)
+        if problem is None:
+            subject = Subject.objects.filter(search_name=fold(nfc(item["subject"]))).first()
+            if subject is None:
+                problem = _("không có môn «%(s)s».") % {"s": nfc(item["subject"])}
+            elif (item["grade"], subject.name) in clean:
+                problem = _("môn %(s)s khối %(g)s đã ghi ở dòng trên.") % {
+                    "s": subject.name,
+                    "g": item["grade"],
+                }
+            else:
+                clean[(item["grade"], subject.name)] = {
+                    "subject": subject.name,
+                    "grade": item["grade"],
+                    "hours_per_week": round(float(item["hours_per_week"]), 2),
+                }
+        if problem is not None:
+            errors["subject_hours"] = _("Số giờ theo môn, khối – dòng %(n)s: %(p)s") % {
+                "n": n,
+                "p": problem,
+            }
+            return
+    program.subject_hours = [
+        clean[k] for k in sorted(clean, key=lambda k: (k[0], vi_sort_key(k[1])))
+    ]
+
+
+def _subject_hours_problem(item: Any, grades: list) -> str | None:
+    if not isinstance(item, dict) or set(item) != {"subject", "grade", "hours_per_week"}:
+        return _("cần ghi đủ môn, khối và số giờ mỗi tuần.")
+    if not isinstance(item["subject"], str) or not nfc(item["subject"]):
+        return _("cần ghi tên môn.")
+    grade, hours = item["grade"], item["hours_per_week"]
+    if isinstance(grade, bool) or not isinstance(grade, int) or grade not in grades:
+        return _("khối %(g)s không có trong các khối của chương trình (%(all)s).") % {
+            "g": grade,
+            "all": ", ".join(map(str, grades)),
+        }
+    if (
+        isinstance(hours, bool)
+        or not isinstance(hours, int | float)
+        or not math.isfinite(hours)
+        or not 0 < hours <= MAX_HOURS_PER_WEEK
+    ):
+        return _("số giờ mỗi tuần phải lớn hơn 0 và không quá %(max)s.") % {
+            "max": MAX_HOURS_PER_WEEK
+        }
+    return None
 
 
 def _check_dates(program: Program, errors: dict[str, str]) -> None:
@@ -206,7 +276,7 @@ def _replace_children(
 
 def disclosure_data(program: Program) -> dict:
     """The facts a family is shown, as they stand now."""
-    return {
+    data = {
         "title": program.title,
         "kind": program.kind,
         "description": program.description,
@@ -240,6 +310,11 @@ def disclosure_data(program: Program) -> dict:
         "alternative_activity": program.alternative_activity,
         "delivery_form": program.delivery_form,
     }
+    if program.subject_hours:
+        # Only when recorded: versions frozen before Form 02's hours existed still equal the
+        # facts of an unchanged programme, so its families are not asked to confirm again.
+        data["subject_hours"] = [dict(h) for h in program.subject_hours]
+    return data
 
 
 def _new_version_if_changed(program: Program, by: Any) -> DisclosureVersion | None:
@@ -291,6 +366,7 @@ def create_program(
     alternative_activity: str = "",
     staff: list[dict] | None = None,
     delivery_form: str = "in_person",
+    subject_hours: list[dict] | None = None,
 ) -> Program:
     """Record a draft programme; nothing is written if any field is malformed."""
     program = Program(
@@ -312,6 +388,7 @@ def create_program(
         fee_legal_basis=nfc(fee_legal_basis),
         alternative_activity=nfc(alternative_activity),
         delivery_form=delivery_form,
+        subject_hours=subject_hours or [],
         created_by=by,
     )
     session_data = _sessions(sessions) or []
@@ -462,6 +539,8 @@ def transition(*, program: Program, action: str, by: Any, reason: str = "") -> P
     )
     if target == Program.Status.APPROVED:
         _new_version_if_changed(program, by)
+    if action == "approve" and approver_of(program) == ApprovalRoute.Approver.PRINCIPAL:
+        _report_upward(program=program, by=by)
     if target in (Program.Status.SUSPENDED, Program.Status.CLOSED):
         # A suspension or closure ends every place at once (families are told).
         from oversight.enrollment.services import end_enrollments_for_program
@@ -478,6 +557,29 @@ ACTION_LABELS = {
     "resume": gettext_lazy("cho tiếp tục"),
     "close": gettext_lazy("kết thúc"),
 }
+
+
+def _report_upward(*, program: Program, by: Any) -> UpwardReport | None:
+    """Tell the school's managing authority of a plan its principal approved: the principal
+    approves in-school tutoring and reports it upward (RULES.md, "Who manages what")."""
+    if program.institution is None:
+        return None
+    agency = program.institution.managing_agency
+    report = UpwardReport.objects.create(program=program, agency=agency, approved_by=by)
+    record_event(
+        actor=by,
+        action="program.reported_upward",
+        target=program,
+        data={"agency": agency.pk, "agency_name": agency.name},
+    )
+    notify(
+        channel="email",
+        to=agency.email,
+        template="in_school_plan_reported",
+        context={"program": program, "agency": agency},
+        about=f"program:{program.pk}",
+    )
+    return report
 
 
 @transaction.atomic
@@ -754,6 +856,12 @@ def attach_document(*, program: Program, by: Any, title: str, upload: Any) -> At
     return attachment
 
 
+def _refuse_if_closed(program: Program) -> None:
+    # A closed plan is a record of what was done; its groups stay as they were.
+    if program.status == Program.Status.CLOSED:
+        raise TransitionNotAllowed(_("Chương trình đã kết thúc, không sửa nhóm được."))
+
+
 @transaction.atomic
 def add_tutoring_group(
     *, program: Program, by: Any, name: str, grade: int, teacher: Teacher | None = None
@@ -761,6 +869,7 @@ def add_tutoring_group(
     """Add a group (one subject, one grade) to a school's in-school tutoring plan."""
     if by is not None and not access.can_edit_program(by, program):
         raise PermissionDenied
+    _refuse_if_closed(program)
     errors = {}
     if program.kind != Program.Kind.IN_SCHOOL_TUTORING:
         errors["kind"] = _("Chỉ kế hoạch dạy thêm trong nhà trường mới chia nhóm.")
@@ -790,6 +899,7 @@ def set_student_eligibility(
     program = group.program
     if by is not None and not access.can_edit_program(by, program):
         raise PermissionDenied
+    _refuse_if_closed(program)
     errors = {}
     if basis not in EligibleStudent.Basis.values:
         errors["basis"] = _("Căn cứ không hợp lệ.")
@@ -807,3 +917,50 @@ def set_student_eligibility(
         data={"group": group.name, "student": student.pk, "basis": basis},
     )
     return entry
+
+
+@transaction.atomic
+def remove_tutoring_group(*, group: TutoringGroup, by: Any) -> None:
+    """Remove a group from an in-school plan, with the eligibility recorded in it."""
+    # Lock the group: a second click (or a colleague) must not remove it twice.
+    locked = (
+        TutoringGroup.objects.select_for_update(of=("self",))
+        .select_related("program__institution")
+        .filter(pk=group.pk)
+        .first()
+    )
+    if locked is None:
+        raise ProgramError(_("Nhóm này không còn trong kế hoạch."))
+    program = locked.program
+    if by is not None and not access.can_edit_program(by, program):
+        raise PermissionDenied
+    _refuse_if_closed(program)
+    students = locked.students.count()
+    name = locked.name
+    locked.delete()
+    record_event(
+        actor=by,
+        action="program.group_removed",
+        target=program,
+        data={"group": name, "students": students},
+    )
+
+
+@transaction.atomic
+def remove_student_eligibility(*, entry: EligibleStudent, by: Any) -> None:
+    """Take a student out of a group of an in-school plan (their basis no longer holds)."""
+    locked = (
+        EligibleStudent.objects.select_for_update(of=("self",))
+        .select_related("group__program__institution")
+        .filter(pk=entry.pk)
+        .first()
+    )
+    if locked is None:
+        raise ProgramError(_("Học sinh này không còn trong nhóm."))
+    program = locked.group.program
+    if by is not None and not access.can_edit_program(by, program):
+        raise PermissionDenied
+    _refuse_if_closed(program)
+    data = {"group": locked.group.name, "student": locked.student_id, "basis": locked.basis}
+    locked.delete()
+    record_event(actor=by, action="program.eligibility_removed", target=program, data=data)

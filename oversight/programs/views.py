@@ -1,20 +1,37 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from oversight.accounts import access
+from oversight.audit.services import record_event
 from oversight.lib.pagination import paginate, query_without_page
-from oversight.programs.forms import ProgramForm, ReasonForm
+from oversight.programs.forms import (
+    EligibilityForm,
+    ProgramForm,
+    ReasonForm,
+    TimetableForm,
+    TutoringGroupForm,
+    YearForm,
+    hours_lines,
+)
 from oversight.programs.models import Program
 from oversight.programs.services import (
     TRANSITIONS,
     ProgramError,
     ProgramInputError,
+    add_tutoring_group,
     allowed,
     create_program,
+    remove_student_eligibility,
+    remove_tutoring_group,
+    set_official_timetable,
+    set_student_eligibility,
     transition,
 )
 from oversight.registry.selectors import current_school_year
@@ -64,6 +81,7 @@ def program_new(request):
                 description=d["description"],
                 alternative_activity=d["alternative_activity"],
                 delivery_form=d["delivery_form"],
+                subject_hours=d["subject_hours"],
                 sessions=form.sessions(),
                 staff=form.staff_list(),
             )
@@ -123,7 +141,11 @@ def program_detail(request, program_id: int):
         "contract_form": _contract_form(program),
         "can_edit": access.can_edit_program(request.user, program)
         and program.status not in (Program.Status.SUBMITTED, Program.Status.CLOSED),
+        "can_read_timetable": program.institution is not None
+        and access.rights_over(request.user, program.institution).view_staff,
     }
+    if program.kind == Program.Kind.IN_SCHOOL_TUTORING:
+        ctx.update(_groups_panel(request.user, program))
     return render(request, "programs/detail.html", ctx)
 
 
@@ -207,6 +229,7 @@ def _initial(program: Program) -> dict:
         "description": program.description,
         "alternative_activity": program.alternative_activity,
         "delivery_form": program.delivery_form,
+        "subject_hours": hours_lines(program.subject_hours),
         "staff": "\n".join(
             m.full_name + (" (nước ngoài)" if m.is_foreign else "") for m in program.staff.all()
         ),
@@ -253,6 +276,7 @@ def program_edit(request, program_id: int):
                 "description",
                 "alternative_activity",
                 "delivery_form",
+                "subject_hours",
             )
         }
         try:
@@ -341,3 +365,175 @@ def program_contract(request, program_id: int):
     else:
         messages.success(request, _("Đã lưu hợp đồng liên kết."))
     return redirect("programs:detail", program.pk)
+
+
+# --- in-school tutoring plans: groups and each student's basis ---------------------------------
+
+
+def _grade_students(user, program: Program, group):
+    """The students the user may read who are in the group's grade in the plan's year."""
+    return access.students_for_user(user, program.institution).filter(
+        memberships__school_year=program.school_year_id,
+        memberships__homeroom_class__grade=group.grade,
+    )
+
+
+def _groups_panel(user, program: Program, errors=(), done: str = "") -> dict:
+    """The plan's groups. Names only for those with a reason to read them, and each listing of
+    names is logged as the registry logs its student lists (RULES.md, "Personal data")."""
+    groups = list(program.groups.select_related("teacher").annotate(size=Count("students")))
+    can_edit = access.can_edit_program(user, program) and program.status != Program.Status.CLOSED
+    readable = access.can_read_students(user, program.institution)
+    entries: dict[int, list] = {}
+    if readable:
+        qs = access.tutoring_students_for_user(user, program).select_related("student")
+        for e in qs.order_by("student__sort_key"):
+            entries.setdefault(e.group_id, []).append(e)
+    rows = []
+    for g in groups:
+        shown = entries.get(g.pk, [])
+        form = (
+            EligibilityForm(students=_grade_students(user, program, g), prefix=f"g{g.pk}")
+            if can_edit
+            else None
+        )
+        rows.append({"group": g, "entries": shown, "hidden": g.size - len(shown), "form": form})
+    if readable and groups:
+        record_event(
+            actor=user,
+            action="students.listed",
+            target=program.institution,
+            data={"program": program.pk, "groups": len(groups)},
+        )
+    group_form = (
+        TutoringGroupForm(program=program, teachers=_teachers(user, program)) if can_edit else None
+    )
+    return {
+        "group_rows": rows,
+        "group_form": group_form,
+        "can_edit_groups": can_edit,
+        "names_hidden": not readable,
+        "panel_errors": list(errors),
+        "panel_done": done,
+    }
+
+
+def _teachers(user, program: Program):
+    return access.teachers_for_user(user, program.institution).filter(is_active=True)
+
+
+def _plan_for_edit(user, program_id: int) -> Program:
+    program = access.get_program_for_user(user, program_id, write=True)
+    if program.kind != Program.Kind.IN_SCHOOL_TUTORING:
+        raise Http404
+    return program
+
+
+def _form_errors(form) -> list[str]:
+    return [] if form.is_valid() else [m for errs in form.errors.values() for m in errs]
+
+
+def _attempt(call) -> list[str]:
+    """Run one service call; its refusal, as messages for the panel."""
+    try:
+        call()
+    except ProgramInputError as e:
+        return list(e.errors.values())
+    except ProgramError as e:
+        return [str(e)]
+    return []
+
+
+def _panel_response(request, program: Program, errors: list[str], done: str):
+    if request.htmx:
+        ctx = {"program": program, **_groups_panel(request.user, program, errors, done)}
+        return render(request, "programs/_groups_panel.html", ctx)
+    for message in errors:
+        messages.error(request, message)
+    if not errors:
+        messages.success(request, done)
+    return redirect(reverse("programs:detail", args=[program.pk]) + "#groups")
+
+
+@require_POST
+@login_required
+def add_group(request, program_id: int):
+    program = _plan_for_edit(request.user, program_id)
+    form = TutoringGroupForm(
+        request.POST, program=program, teachers=_teachers(request.user, program)
+    )
+    errors = _form_errors(form) or _attempt(
+        lambda: add_tutoring_group(program=program, by=request.user, **form.cleaned_data)
+    )
+    return _panel_response(request, program, errors, _("Đã thêm nhóm."))
+
+
+@require_POST
+@login_required
+def remove_group(request, program_id: int, group_id: int):
+    program = _plan_for_edit(request.user, program_id)
+    group = get_object_or_404(program.groups, pk=group_id)
+    errors = _attempt(lambda: remove_tutoring_group(group=group, by=request.user))
+    return _panel_response(request, program, errors, _("Đã xóa nhóm."))
+
+
+@require_POST
+@login_required
+def set_eligibility(request, program_id: int, group_id: int):
+    program = _plan_for_edit(request.user, program_id)
+    group = get_object_or_404(program.groups, pk=group_id)
+    students = _grade_students(request.user, program, group)
+    form = EligibilityForm(request.POST, students=students, prefix=f"g{group.pk}")
+    errors = _form_errors(form) or _attempt(
+        lambda: set_student_eligibility(group=group, by=request.user, **form.cleaned_data)
+    )
+    return _panel_response(request, program, errors, _("Đã ghi căn cứ của học sinh."))
+
+
+@require_POST
+@login_required
+def remove_eligibility(request, program_id: int, group_id: int, entry_id: int):
+    program = _plan_for_edit(request.user, program_id)
+    group = get_object_or_404(program.groups, pk=group_id)
+    entry = get_object_or_404(group.students, pk=entry_id)
+    errors = _attempt(lambda: remove_student_eligibility(entry=entry, by=request.user))
+    return _panel_response(request, program, errors, _("Đã đưa học sinh ra khỏi nhóm."))
+
+
+# --- the school's official timetable and the plans reported upward -----------------------------
+
+
+@login_required
+def timetable(request, institution_id: int):
+    institution = access.get_institution_for_user(request.user, institution_id)
+    picked = YearForm(request.POST if request.method == "POST" else request.GET)
+    year = (picked.is_valid() and picked.cleaned_data["year"]) or current_school_year()
+    if year is None:
+        raise Http404
+    slots = list(access.timetable_for_user(request.user, institution, year))
+    can_edit = access.can_update_institution(request.user, institution)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    form = TimetableForm(request.POST or None, slots=slots) if can_edit else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            set_official_timetable(
+                institution=institution, school_year=year, slots=form.slots(), by=request.user
+            )
+        except ProgramInputError as e:
+            for message in e.errors.values():
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Đã lưu thời khóa biểu chính khóa."))
+            url = reverse("programs:timetable", args=[institution.pk])
+            return redirect(f"{url}?year={year.pk}")
+    ctx = {"institution": institution, "year": year, "slots": slots, "form": form}
+    return render(request, "programs/timetable.html", {**ctx, "years": picked})
+
+
+@login_required
+def reported_plans(request):
+    qs = access.reported_plans_visible_to(request.user).select_related(
+        "program__institution__unit", "agency", "approved_by"
+    )
+    return render(request, "programs/reported.html", {"page": paginate(request, qs)})
