@@ -56,6 +56,12 @@ class StaffIn(Schema):
     qualification: str = ""
 
 
+class SubjectHours(Schema):
+    subject: str
+    grade: int
+    hours_per_week: float
+
+
 class ProgramIn(Schema):
     kind: Kind
     institution_id: int | None = None
@@ -74,6 +80,9 @@ class ProgramIn(Schema):
     description: str = ""
     alternative_activity: str = ""
     delivery_form: Literal["in_person", "online"] = "in_person"
+    subject_hours: list[SubjectHours] = Field(
+        [], description="Mẫu 02: số giờ mỗi tuần theo môn, khối"
+    )
     school_year: str | None = Field(None, description="Ví dụ 2025-2026; mặc định theo starts_on")
 
 
@@ -92,6 +101,7 @@ class ProgramPatch(Schema):
     description: str | None = None
     alternative_activity: str | None = None
     delivery_form: Literal["in_person", "online"] | None = None
+    subject_hours: list[SubjectHours] | None = None
 
 
 class SlotOut(Schema):
@@ -135,6 +145,7 @@ class ProgramOut(Schema):
     staff: list[StaffIn]
     alternative_activity: str
     delivery_form: str
+    subject_hours: list[SubjectHours]
     disclosure_version: int | None
     public_url: str | None
 
@@ -260,6 +271,7 @@ def create(request, payload: ProgramIn):
             description=payload.description,
             alternative_activity=payload.alternative_activity,
             delivery_form=payload.delivery_form,
+            subject_hours=[h.dict() for h in payload.subject_hours],
             sessions=[s.dict() for s in payload.sessions],
             staff=[m.dict() for m in payload.staff],
         )
@@ -309,6 +321,7 @@ def patch_program(request, program_id: int, payload: ProgramPatch):
         "description",
         "alternative_activity",
         "delivery_form",
+        "subject_hours",
     ):
         if name in data:
             fields[name] = data[name]

@@ -185,3 +185,21 @@ def test_guardians_and_partners_see_the_programme_once_published(client, world):
     transition(program=p, action="approve", by=world.commune_officer)
     for user in (world.guardian_user, world.partner):
         assert call(client, "get", user, f"/api/v1/programs/{p.pk}").status_code == 200
+
+
+def test_form_02_hours_round_trip_and_bad_hours_are_422(client, world):
+    hours = [{"subject": "Toán", "grade": 5, "hours_per_week": 1.5}]
+    r = call(
+        client,
+        "post",
+        world.principal,
+        "/api/v1/programs",
+        draft_payload(world, subject_hours=hours),
+    )
+    assert r.status_code == 201, r.content
+    pk = r.json()["id"]
+    assert r.json()["subject_hours"] == hours
+    bad = [{"subject": "Toán", "grade": 9, "hours_per_week": 2}]
+    r = call(client, "patch", world.principal, f"/api/v1/programs/{pk}", {"subject_hours": bad})
+    assert r.status_code == 422 and "subject_hours" in r.json()["error"]["message"]
+    assert Program.objects.get(pk=pk).subject_hours[0]["grade"] == 5
