@@ -40,7 +40,7 @@ from oversight.programs.models import (
     TutoringGroup,
     UpwardReport,
 )
-from oversight.registry.models import Institution, SchoolYear, Subject, Teacher
+from oversight.registry.models import ClassMembership, Institution, SchoolYear, Subject, Teacher
 
 MAX_FEE = 50_000_000  # VND for one unit; above this is a typing error, not a fee
 MAX_CAPACITY = 2000
@@ -905,6 +905,15 @@ def set_student_eligibility(
         errors["basis"] = _("Căn cứ không hợp lệ.")
     if student.institution_id != program.institution_id:
         errors["student"] = _("Học sinh không thuộc trường này.")
+    elif not ClassMembership.objects.filter(
+        student=student,
+        school_year_id=program.school_year_id,
+        homeroom_class__grade=group.grade,
+    ).exists():
+        # The page offers only the group's grade; the API and commands meet the same check.
+        errors["student"] = _(
+            "Học sinh không học khối %(g)s trong năm học của kế hoạch: hãy chọn nhóm đúng khối."
+        ) % {"g": group.grade}
     if errors:
         raise ProgramInputError(errors)
     entry, _created = EligibleStudent.objects.update_or_create(

@@ -275,3 +275,26 @@ def test_in_school_tutoring_groups_and_each_students_basis(world):
     linkage = make_program(institution=world.school_a, by=world.principal)
     with pytest.raises(ProgramInputError):
         add_tutoring_group(program=linkage, by=world.principal, name="Nhóm", grade=5)
+
+
+def test_a_student_joins_only_a_group_of_their_own_grade_through_any_door(world):
+    from oversight.programs.services import add_tutoring_group, set_student_eligibility
+    from oversight.testing import make_class, make_student
+
+    p = make_program(
+        institution=world.school_a,
+        by=world.principal,
+        kind="in_school_tutoring",
+        fee_amount=0,
+        grades=[4, 5],
+    )
+    group = add_tutoring_group(program=p, by=world.principal, name="Toán 5", grade=5)
+    fourth = make_student(
+        institution=world.school_a,
+        homeroom_class=make_class(institution=world.school_a, name="4A1", grade=4, year=world.year),
+        full_name="Lê Gia Bảo",
+    )
+    with pytest.raises(ProgramInputError) as e:
+        set_student_eligibility(group=group, student=fourth, basis="gifted", by=world.principal)
+    assert "khối 5" in e.value.errors["student"]
+    assert not group.students.exists()
