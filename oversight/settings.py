@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "oversight.programs",
     "oversight.notifications",
     "oversight.enrollment",
+    "oversight.compliance",
+    "oversight.complaints",
+    "oversight.directives",
     "oversight.portal",
     "oversight.api",
 ]

@@ -2,6 +2,10 @@
 
 from oversight.api.api import api
 from oversight.api.auth import router as auth_router
+from oversight.api.complaints import public_router as complaints_public_router
+from oversight.api.complaints import router as complaints_router
+from oversight.api.compliance import router as compliance_router
+from oversight.api.directives import router as directives_router
 from oversight.api.enrollment import public_router as enrollment_public_router
 from oversight.api.enrollment import router as enrollment_router
 from oversight.api.program_parts import router as program_parts_router
@@ -16,3 +20,7 @@ api.add_router("/", program_parts_router)
 api.add_router("/public", public_router)
 api.add_router("/", enrollment_router)
 api.add_router("/public", enrollment_public_router)
+api.add_router("/", compliance_router)
+api.add_router("/", complaints_router)
+api.add_router("/public", complaints_public_router)
+api.add_router("/", directives_router)

@@ -1,0 +1,6 @@
+"""The complaints endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["complaints"])
+public_router = Router(tags=["public"])

@@ -1,0 +1,6 @@
+"""The directives endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["directives"])
+public_router = Router(tags=["public"])
