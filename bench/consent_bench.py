@@ -180,6 +180,10 @@ def main() -> None:
     os.environ.setdefault("AXES_ENABLED", "false")
     os.environ["SMS_SENDER"] = "memory"
     os.environ["CONN_MAX_AGE"] = "600"
+    # Measured as production runs: DEBUG off (no per-query logging), a secret of its own.
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("SECRET_KEY", "consent-bench-" + "x" * 40)
+    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
     import django
 
     django.setup()

@@ -346,9 +346,7 @@ def _end(enrollment: Enrollment, reason: str, at: datetime) -> None:
 def _promote_waiting(program: Program) -> None:
     """A place freed by a withdrawal goes to the first on the waiting list (the caller holds
     the programme's lock)."""
-    taken = Enrollment.objects.filter(program=program, status=Enrollment.Status.ACTIVE).count()
-    if taken >= program.capacity:
-        return
+    # Most programmes have nobody waiting: look for the first in line before counting places.
     first = (
         Enrollment.objects.filter(program=program, status=Enrollment.Status.WAITLISTED)
         .select_related("grant__guardian", "student")
@@ -356,6 +354,9 @@ def _promote_waiting(program: Program) -> None:
         .first()
     )
     if first is None:
+        return
+    taken = Enrollment.objects.filter(program=program, status=Enrollment.Status.ACTIVE).count()
+    if taken >= program.capacity:
         return
     first.status = Enrollment.Status.ACTIVE
     first.save(update_fields=["status"])
