@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "oversight.compliance",
     "oversight.complaints",
     "oversight.directives",
+    "oversight.inspections",
     "oversight.portal",
     "oversight.api",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("manage/compliance/", include("oversight.compliance.urls")),
     path("complaints/", include("oversight.complaints.urls")),
     path("manage/directives/", include("oversight.directives.urls")),
+    path("inspections/", include("oversight.inspections.urls")),
     path("audit/", include("oversight.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("lang/<str:code>/", switch_language, name="switch_language"),
