@@ -316,9 +316,7 @@ def accept(request, complaint_id: int):
     return _step(request, complaint_id, services.accept_complaint)
 
 
-@router.post(
-    "/complaints/{complaint_id}/reject", response=ComplaintDetail, summary="Không thụ lý"
-)
+@router.post("/complaints/{complaint_id}/reject", response=ComplaintDetail, summary="Không thụ lý")
 def reject(request, complaint_id: int, payload: ReasonIn):
     return _step(request, complaint_id, services.reject_complaint, reason=payload.reason)
 

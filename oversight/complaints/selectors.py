@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oversight.complaints.models import (
+    OPEN_STATUSES,
     Category,
     Complaint,
     ComplaintEvent,
-    OPEN_STATUSES,
     Hotspot,
     Outcome,
     Reply,
