@@ -105,7 +105,7 @@ class ReasonForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label=_("Nội dung"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Nội dung trả lời"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
     public = forms.BooleanField(
         label=_("Gửi cho người phản ánh (hiện trên trang theo dõi)"), required=False
