@@ -96,7 +96,7 @@ def seed_year(schools, n: int, hot: int) -> int:
     plan = [(rng.choice(schools), rng.uniform(0, 365)) for _ in range(n)]
     for school in rng.sample(schools, hot):
         plan += [(school, rng.uniform(0, 25)) for _ in range(12)]
-    for school, days in plan:
+    for school, _days in plan:
         rows.append(
             Complaint(
                 tracking_code=code(),
@@ -224,9 +224,7 @@ def main() -> None:
         f"hotspot scan (median of 3): {scan * 1000:.0f} ms, "
         f"{scan / base:.1f}× the bare count; first run raised {results[0].raised}"
     )
-    by_state = {
-        s: Hotspot.objects.filter(state=s).count() for s in ("watch", "active", "resolved")
-    }
+    by_state = {s: Hotspot.objects.filter(state=s).count() for s in ("watch", "active", "resolved")}
     print(f"alerts now: {by_state} (bursts planted at {args.hot} schools)")
 
 
