@@ -246,13 +246,14 @@ class ComplaintFilters(Paging):
     institution: int | None = None
     overdue: bool | None = None
     held: bool | None = None
+    mine: bool | None = None
     q: str | None = None
 
 
 @router.get("/complaints", response=ComplaintList, summary="Phản ánh do tôi xử lý hoặc theo dõi")
 def list_complaints(request, filters: Query[ComplaintFilters]):
     params = {k: v for k, v in filters.dict().items() if v is not None}
-    qs = selectors.filter_complaints(complaints_visible_to(request.user), params)
+    qs = selectors.filter_complaints(complaints_visible_to(request.user), params, user=request.user)
     qs = qs.select_related("institution", "handling_agency").order_by("due_on", "-id")
     items, count = _page(qs, filters)
     return {"items": items, "count": count}

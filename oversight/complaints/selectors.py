@@ -76,9 +76,12 @@ def public_view(complaint: Complaint) -> dict[str, Any]:
     }
 
 
-def filter_complaints(qs: QuerySet, params: Any) -> QuerySet:
-    """The staff list's filters: status, category, source, school, overdue, held, search."""
+def filter_complaints(qs: QuerySet, params: Any, *, user: Any = None) -> QuerySet:
+    """The staff list's filters: status, category, source, school, overdue, held, mine,
+    search; resubmissions only when asked (they are shown under the case they repeat)."""
     g = params
+    if g.get("mine") in ("1", True, "true") and user is not None:
+        qs = qs.filter(handler=user)
     if g.get("status") in Status.values:
         qs = qs.filter(status=g["status"])
     elif g.get("status") == "open":

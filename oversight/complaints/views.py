@@ -154,7 +154,7 @@ def manage_list(request: HttpRequest) -> HttpResponse:
     qs = access.complaints_visible_to(user)
     if not qs.exists() and access.explanation_requests_for_user(user).exists():
         return redirect("complaints:explanations")
-    qs = selectors.filter_complaints(qs, request.GET).select_related(
+    qs = selectors.filter_complaints(qs, request.GET, user=user).select_related(
         "institution", "handling_agency"
     )
     qs = qs.order_by(F("due_on").asc(nulls_last=True), "-id")

@@ -19,6 +19,7 @@ from oversight.audit.models import AuditEvent
 from oversight.complaints import services as s
 from oversight.complaints.models import Complaint, ComplaintEvent, Status
 from oversight.complaints.tests.helpers import file_complaint
+from oversight.testing import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -203,3 +204,39 @@ def test_linking_a_programme_of_another_school_is_refused(world):
         s.link_program(complaint=c, by=world.commune_officer, program_id=other.pk)
     mine = make_program(institution=world.school_a)
     assert s.link_program(complaint=c, by=world.commune_officer, program_id=mine.pk).program == mine
+
+
+def test_after_escalation_the_commune_still_reads_but_no_longer_acts(world):
+    c = file_complaint(world).complaint
+    s.accept_complaint(complaint=c, by=world.commune_officer)
+    s.escalate_complaint(
+        complaint=c, by=world.commune_officer, reason="Vượt thẩm quyền của phường."
+    )
+    assert get_complaint_for_user(world.commune_officer, c.pk) == c
+    with pytest.raises(PermissionDenied):
+        get_complaint_for_user(world.commune_officer, c.pk, write=True)
+
+
+def test_nothing_can_be_added_after_the_conclusion(world):
+    sub = file_complaint(world)
+    c = s.accept_complaint(complaint=sub.complaint, by=world.commune_officer)
+    s.conclude_complaint(
+        complaint=c,
+        by=world.commune_officer,
+        outcome="not_substantiated",
+        conclusion="Không có. Đã xác minh với phụ huynh lớp 5A1.",
+    )
+    with pytest.raises(s.ComplaintError) as e:
+        s.add_information(complaint=c, secret=sub.secret, body="Thêm thông tin mới.")
+    assert e.value.status == 409
+    assert not c.replies.exists()
+
+
+def test_only_the_handler_verifies_and_concludes(world):
+    other = make_user(role="commune_officer", scope=world.committee_a)
+    c = s.accept_complaint(complaint=file_complaint(world).complaint, by=world.commune_officer)
+    with pytest.raises(s.ComplaintError) as e:
+        s.start_verifying(complaint=c, by=other)
+    assert e.value.status == 403
+    c.refresh_from_db()
+    assert c.status == Status.ACCEPTED
