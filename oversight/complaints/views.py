@@ -124,12 +124,14 @@ def track(request: HttpRequest) -> HttpResponse:
 @require_POST
 def add_info(request: HttpRequest) -> HttpResponse:
     form = forms.AddInfoForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return render(request, "complaints/public_track.html", {"form": forms.TrackForm()})
-    d = form.cleaned_data
-    complaint = selectors.complaint_for_reporter(d["code"], d["secret"])
+    complaint = selectors.complaint_for_reporter(
+        request.POST.get("code", ""), request.POST.get("secret", "")
+    )
     if complaint is None:
         raise Http404
+    if not form.is_valid():
+        return _case_page(request, complaint, request.POST["secret"], form=form, status=400)
+    d = form.cleaned_data
     try:
         services.add_information(
             complaint=complaint, secret=d["secret"], body=d["body"], attachments=d["attachments"]

@@ -218,3 +218,17 @@ def test_hotspots_are_listed_in_scope(client, world):
     assert call(client, "get", world.commune_officer_b, "/api/v1/hotspots").json()["count"] == 0
     assert call(client, "get", world.principal, "/api/v1/hotspots").json()["count"] == 0
     assert client.get("/api/v1/hotspots").status_code == 401
+
+
+def test_a_resubmission_tracks_the_case_it_joined(client, world):
+    first = post_public(client, named(world)).json()
+    again = post_public(client, named(world, description=TEXT + " Gửi lại.")).json()
+    c = Complaint.objects.get(tracking_code=first["tracking_code"])
+    call(client, "post", world.commune_officer, f"/api/v1/complaints/{c.pk}/accept")
+    r = client.get(
+        f"/api/v1/public/complaints/{again['tracking_code']}",
+        HTTP_X_COMPLAINT_SECRET=again["secret"],
+    )
+    assert r.json()["linked_to_earlier"] is True and r.json()["status"] == "accepted"
+    listed = call(client, "get", world.commune_officer, "/api/v1/complaints").json()
+    assert listed["count"] == 1  # the resubmission is shown under its case, not as a new one

@@ -198,3 +198,36 @@ def test_hotspot_pages_show_the_evidence_in_scope(client, world):
     assert c.display_code in client.get(f"/complaints/hotspots/{h.pk}/").content.decode()
     client.force_login(world.commune_officer_b)
     assert client.get(f"/complaints/hotspots/{h.pk}/").status_code == 404
+
+
+def test_a_named_report_without_a_phone_shows_the_error_and_writes_nothing(client, world):
+    r = client.post(
+        f"/complaints/?school={world.school_a.pk}",
+        form_data(anonymous="no", name="Lê Thị Mai", phone=""),
+    )
+    assert r.status_code == 400
+    assert "Số điện thoại không hợp lệ" in r.content.decode()
+    assert not Complaint.objects.exists()
+
+
+def test_a_held_complaint_tells_the_reporter_it_awaits_moderation(client, world):
+    sub = file_complaint(world, description=f"{TEXT} Đồ khốn nạn.")
+    r = client.post(
+        "/complaints/track/", {"code": sub.complaint.tracking_code, "secret": sub.secret}
+    )
+    assert "đang chờ kiểm duyệt" in r.content.decode()
+
+
+def test_an_empty_addition_shows_the_case_with_the_error(client, world):
+    sub = file_complaint(world)
+    r = client.post(
+        "/complaints/track/add/",
+        {"code": sub.complaint.tracking_code, "secret": sub.secret, "body": ""},
+    )
+    assert r.status_code == 400 and sub.complaint.tracking_code in r.content.decode()
+    assert not sub.complaint.replies.exists()
+    r = client.post(
+        "/complaints/track/add/",
+        {"code": sub.complaint.tracking_code, "secret": "WRONGWRONG22", "body": "Thêm nữa."},
+    )
+    assert r.status_code == 404
