@@ -173,9 +173,10 @@ def hotspot_candidates(*, today: date | None = None) -> list[Candidate]:
 
     For each school and each commune: W, the weighted count in the window; B, its weighted
     count over the HOTSPOT_BASELINE_DAYS before the window scaled to the window's length; C,
-    the city's average W over places of that kind. A place is on *watch* when W reaches
-    HOTSPOT_WATCH_WEIGHT and exceeds HOTSPOT_BASELINE_RATIO × B or HOTSPOT_CITY_RATIO × C;
-    *active* when W reaches HOTSPOT_ACTIVE_WEIGHT and exceeds both. Rejected cases and
+    the city's average W over places of that kind. A place is on *watch* when it has at least
+    HOTSPOT_MIN_COMPLAINTS complaints, W reaches HOTSPOT_WATCH_WEIGHT, and W exceeds
+    HOTSPOT_BASELINE_RATIO × B or HOTSPOT_CITY_RATIO × C; *active* when W reaches
+    HOTSPOT_ACTIVE_WEIGHT and exceeds both. Rejected cases and
     resubmissions do not count; many different reporters do.
     """
     today = today or timezone.localdate()
@@ -220,7 +221,10 @@ def hotspot_candidates(*, today: date | None = None) -> list[Candidate]:
     out = []
     for key, w in recent.items():
         scope, place = key
-        if w < settings.HOTSPOT_WATCH_WEIGHT:
+        if (
+            w < settings.HOTSPOT_WATCH_WEIGHT
+            or len(evidence[key]) < settings.HOTSPOT_MIN_COMPLAINTS
+        ):
             continue
         b = base.get(key, 0.0) * scale
         c = city_avg[scope]

@@ -68,9 +68,9 @@ def test_below_the_watch_weight_nothing_is_raised(quiet_city):
 
 def test_press_counts_more(quiet_city, settings):
     w = quiet_city
-    series(w, w.school_a, [1, 2], source="press", category="teaching_ahead")  # 2 × 3 = 6
+    series(w, w.school_a, [1, 2, 3], source="press", category="teaching_ahead")  # 3 × 3 = 9
     (cand,) = [c for c in hotspot_candidates() if c.scope == "institution"]
-    assert cand.weight == 6.0 and cand.state == Hotspot.State.WATCH
+    assert cand.weight == 9.0 and cand.state == Hotspot.State.ACTIVE
     settings.HOTSPOT_PRESS_WEIGHT = 1
     assert not [c for c in hotspot_candidates() if c.scope == "institution"]
 
@@ -126,3 +126,8 @@ def test_the_commune_and_the_department_resolve_an_alert_with_a_note(quiet_city)
     resolve_hotspot(hotspot=h, by=w.commune_officer, note="Đã làm việc với nhà trường.")
     h.refresh_from_db()
     assert h.state == Hotspot.State.RESOLVED
+
+
+def test_two_heavy_complaints_are_not_yet_a_hotspot(quiet_city):
+    series(quiet_city, quiet_city.school_a, [1, 2], source="press", category="retaliation")
+    assert not hotspot_candidates()  # 2 × 2 × 3 = 12, but only two complaints
