@@ -798,6 +798,14 @@ def request_explanation(*, complaint: Complaint, by: Any, question: str) -> Expl
     req = ExplanationRequest.objects.create(complaint=c, question=text, asked_by=by)
     _event(c, ComplaintEvent.Kind.EXPLANATION_REQUESTED, by, text)
     record_event(actor=by, action="complaint.explanation_requested", target=c)
+    # The message names the school only: the question is read on the school's page.
+    notify(
+        channel="email",
+        to=c.institution.email,
+        template="complaint_explanation",
+        context={"request": req, "url": f"{settings.SITE_URL}/complaints/explanations/"},
+        about=f"complaint:{c.pk}",
+    )
     return req
 
 

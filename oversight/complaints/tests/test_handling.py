@@ -240,3 +240,20 @@ def test_only_the_handler_verifies_and_concludes(world):
     assert e.value.status == 403
     c.refresh_from_db()
     assert c.status == Status.ACCEPTED
+
+
+def test_the_school_is_told_by_email_that_it_is_asked_to_explain(
+    world, django_capture_on_commit_callbacks
+):
+    from oversight.notifications.models import Notification
+
+    world.school_a.email = "danghai@example.edu.vn"
+    world.school_a.save(update_fields=["email"])
+    c = s.accept_complaint(complaint=file_complaint(world).complaint, by=world.commune_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        s.request_explanation(
+            complaint=c, by=world.commune_officer, question="Giải trình việc thu tiền trước."
+        )
+    n = Notification.objects.get(recipient="danghai@example.edu.vn")
+    assert "Cô chủ nhiệm" not in n.body and "thu tiền" not in n.body
+    assert "/complaints/explanations/" in n.body
