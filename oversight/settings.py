@@ -201,6 +201,29 @@ LEDGER_KEY = (
 # Days a family has to confirm again after a published programme's facts change.
 CONSENT_RECONFIRM_DAYS = env_int("CONSENT_RECONFIRM_DAYS", 14)
 
+# Complaints: deadlines in working days (weekends and Vietnamese public holidays skipped) for
+# each state, reminders that many working days before, and the public form's limits.
+COMPLAINT_DAYS_TO_ACCEPT = env_int("COMPLAINT_DAYS_TO_ACCEPT", 3)
+COMPLAINT_DAYS_TO_START_VERIFYING = env_int("COMPLAINT_DAYS_TO_START_VERIFYING", 5)
+COMPLAINT_DAYS_TO_CONCLUDE = env_int("COMPLAINT_DAYS_TO_CONCLUDE", 30)
+COMPLAINT_DAYS_TO_CLOSE = env_int("COMPLAINT_DAYS_TO_CLOSE", 5)
+COMPLAINT_REMIND_DAYS_BEFORE = env_int("COMPLAINT_REMIND_DAYS_BEFORE", 1)
+# Generous: a school's parents may share one network.
+COMPLAINT_PER_ORIGIN = env_int("COMPLAINT_PER_ORIGIN", 20)
+COMPLAINT_WINDOW_MINUTES = env_int("COMPLAINT_WINDOW_MINUTES", 60)
+COMPLAINT_ATTACHMENT_MAX_BYTES = env_int("COMPLAINT_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+COMPLAINT_MAX_ATTACHMENTS = env_int("COMPLAINT_MAX_ATTACHMENTS", 5)
+# Hotspots: the recent window against the place's own baseline and the city's average.
+HOTSPOT_WINDOW_DAYS = env_int("HOTSPOT_WINDOW_DAYS", 30)
+HOTSPOT_BASELINE_DAYS = env_int("HOTSPOT_BASELINE_DAYS", 180)
+HOTSPOT_WATCH_WEIGHT = env_int("HOTSPOT_WATCH_WEIGHT", 4)
+# However heavy, one or two complaints are not yet a hotspot.
+HOTSPOT_MIN_COMPLAINTS = env_int("HOTSPOT_MIN_COMPLAINTS", 3)
+HOTSPOT_ACTIVE_WEIGHT = env_int("HOTSPOT_ACTIVE_WEIGHT", 8)
+HOTSPOT_BASELINE_RATIO = env_int("HOTSPOT_BASELINE_RATIO", 3)
+HOTSPOT_CITY_RATIO = env_int("HOTSPOT_CITY_RATIO", 3)
+HOTSPOT_PRESS_WEIGHT = env_int("HOTSPOT_PRESS_WEIGHT", 3)
+
 # Security: strict when DEBUG is off (manage.py check --deploy is clean).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)

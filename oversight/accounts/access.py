@@ -516,3 +516,129 @@ def reported_plans_visible_to(user: Any) -> QuerySet:
         elif a.role in SCHOOL_ROLES and a.institution_id:
             q |= Q(program__institution_id=a.institution_id)
     return qs.filter(q, program__in=programs_visible_to(user).values("pk"))
+
+
+# --- complaints --------------------------------------------------------------------------------
+# A complaint about a school is handled by the school's managing authority (or the department
+# once escalated), never by the school: school roles, teachers, partners and guardians see no
+# complaint at all, only the questions they are asked to explain.
+
+COMPLAINT_READERS = frozenset({*DEPARTMENT_ROLES, Role.INSPECTOR, Role.CITY_VIEWER})
+COMPLAINT_LOGGERS = frozenset({*DEPARTMENT_ROLES, Role.INSPECTOR, Role.COMMUNE_OFFICER})
+
+
+def complaints_visible_to(user: Any) -> QuerySet:
+    """Department roles, inspectors and the city's viewers read complaints in their area; a
+    commune officer those handled by an agency in their commune, and those about schools their
+    commune manages (read only once escalated)."""
+    from oversight.complaints.models import Complaint
+
+    qs = Complaint.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    q = Q(pk__in=[])
+    for a in _assignments(user):
+        path = _scope_path(a)
+        if path is None:
+            continue
+        if a.role in COMPLAINT_READERS:
+            q |= Q(institution__unit__path__startswith=path)
+        elif a.role == Role.COMMUNE_OFFICER:
+            q |= Q(handling_agency__unit__path__startswith=path)
+            q |= Q(
+                institution__managing_agency__unit__path__startswith=path,
+                institution__managing_agency__kind="commune_committee",
+            )
+    return qs.filter(q)
+
+
+def can_handle_complaint(user: Any, complaint) -> bool:
+    """Officers of the agency handling the case: the commune committee's officers, or the
+    department's roles once the department handles it."""
+    if getattr(user, "is_superuser", False):
+        return True
+    agency = complaint.handling_agency
+    for a in _assignments(user):
+        path = _scope_path(a)
+        if path is None or not agency.unit.path.startswith(path):
+            continue
+        if agency.kind == "commune_committee" and a.role == Role.COMMUNE_OFFICER:
+            return True
+        if agency.kind == "department" and a.role in DEPARTMENT_ROLES:
+            return True
+    return False
+
+
+def can_reveal_reporter(user: Any, complaint) -> bool:
+    """Only the officer handling the case, and only while their agency handles it."""
+    return (
+        complaint.handler_id is not None
+        and complaint.handler_id == getattr(user, "pk", None)
+        and can_handle_complaint(user, complaint)
+    )
+
+
+def get_complaint_for_user(user: Any, complaint_id: int, *, write: bool = False):
+    """The complaint if `user` may see it (and act on it, if `write`); 404 hides the rest."""
+    complaint = (
+        complaints_visible_to(user)
+        .select_related(
+            "institution__unit", "handling_agency__unit", "handler", "program", "duplicate_of"
+        )
+        .filter(pk=complaint_id)
+        .first()
+    )
+    if complaint is None:
+        raise Http404
+    if write and not can_handle_complaint(user, complaint):
+        raise PermissionDenied
+    return complaint
+
+
+def can_log_complaint(user: Any, institution: Institution) -> bool:
+    """Authorities record hotline, press and inspection complaints about schools they see."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return bool(rights_over(user, institution).roles & COMPLAINT_LOGGERS)
+
+
+def explanation_requests_for_user(user: Any) -> QuerySet:
+    """The questions a school's management is asked to explain (its own school only)."""
+    from oversight.complaints.models import ExplanationRequest
+
+    if not getattr(user, "is_authenticated", False):
+        return ExplanationRequest.objects.none()
+    ids = [
+        a.institution_id
+        for a in _assignments(user)
+        if a.role in {Role.PRINCIPAL, Role.SCHOOL_STAFF} and a.institution_id
+    ]
+    return ExplanationRequest.objects.filter(complaint__institution_id__in=ids)
+
+
+def hotspots_visible_to(user: Any) -> QuerySet:
+    """Hotspot alerts go to the commune and the department (and inspectors, city viewers):
+    each sees those in its area."""
+    from oversight.complaints.models import Hotspot
+
+    qs = Hotspot.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    q = Q(pk__in=[])
+    for a in _assignments(user):
+        path = _scope_path(a)
+        if path is not None and a.role in {*COMPLAINT_READERS, Role.COMMUNE_OFFICER}:
+            q |= Q(unit__path__startswith=path)
+    return qs.filter(q)
+
+
+def can_resolve_hotspot(user: Any, hotspot) -> bool:
+    """The commune's officers and the department mark an alert resolved."""
+    if getattr(user, "is_superuser", False):
+        return True
+    roles = roles_over_unit(user, hotspot.unit)
+    return bool(roles & {*DEPARTMENT_ROLES, Role.COMMUNE_OFFICER})
