@@ -1,0 +1,122 @@
+"""Reads for directives: filtered task lists with their status, the dashboard per scope."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from oversight.accounts.access import documents_visible_to, tasks_visible_to
+from oversight.directives.models import STATUS_ORDER, Document, Status, Task
+from oversight.lib.text import fold
+from oversight.registry.models import Agency, Institution
+
+
+def search_documents(user: Any, q: str | None = None) -> QuerySet[Document]:
+    """Documents the user sees whose number, subject or issuer holds every word of `q`,
+    compared without accents (đ as d)."""
+    qs = documents_visible_to(user)
+    for word in fold(q).split():
+        qs = qs.filter(search_text__contains=word)
+    return qs.select_related("issuer")
+
+
+def tasks_for(
+    user: Any,
+    today: date,
+    *,
+    document: Document | int | None = None,
+    unit: Agency | Institution | None = None,
+    status: str | None = None,
+    due_before: date | None = None,
+    top_level: bool = False,
+) -> QuerySet[Task]:
+    """Visible tasks with their status on `today`, overdue first, then by due date."""
+    qs: Any = tasks_visible_to(user)
+    qs = qs.with_status(today)
+    if document is not None:
+        qs = qs.filter(document=document)
+    if unit is not None:
+        if isinstance(unit, Agency):
+            coop = Task.objects.filter(cooperating_agencies=unit).values("pk")
+            qs = qs.filter(Q(lead_agency=unit) | Q(pk__in=coop))
+        else:
+            coop = Task.objects.filter(cooperating_institutions=unit).values("pk")
+            qs = qs.filter(Q(lead_institution=unit) | Q(pk__in=coop))
+    if status:
+        qs = qs.filter(status=status)
+    if due_before is not None:
+        qs = qs.filter(deadline__lt=due_before)
+    if top_level:
+        qs = qs.filter(parent__isnull=True)
+    return qs.select_related("document", "lead_agency", "lead_institution", "parent").order_by(
+        "status_rank", "deadline", "id"
+    )
+
+
+@dataclass
+class UnitRate:
+    name: str
+    total: int
+    on_time: int
+    late: int
+    overdue: int
+
+    @property
+    def rate(self) -> int | None:
+        """Share of the tasks due so far that were done on time, in percent."""
+        judged = self.on_time + self.late + self.overdue
+        return round(100 * self.on_time / judged) if judged else None
+
+
+@dataclass
+class Dashboard:
+    by_status: list[tuple[str, str, int]]
+    total: int
+    overdue: list[Task]
+    units: list[UnitRate] = field(default_factory=list)
+
+
+def dashboard(
+    user: Any, today: date, *, overdue_limit: int = 50, units_limit: int = 30
+) -> Dashboard:
+    """Tasks by status, the overdue ones first, and the on-time rate per lead unit, counted on
+    the units' own tasks (a task rolled up from sub-tasks counts through its sub-tasks)."""
+    qs: Any = tasks_visible_to(user).filter(expansion="")
+    qs = qs.with_status(today)
+    counts = {
+        row["status"]: row["n"] for row in qs.order_by().values("status").annotate(n=Count("pk"))
+    }
+    by_status = [(s.value, str(s.label), counts.get(s.value, 0)) for s in STATUS_ORDER]
+    overdue = list(
+        qs.filter(status=Status.OVERDUE)
+        .select_related("document", "lead_agency", "lead_institution")
+        .order_by("deadline", "id")[:overdue_limit]
+    )
+    rows = (
+        qs.order_by()
+        .values("lead_agency__name", "lead_institution__name")
+        .annotate(
+            total=Count("pk"),
+            on_time=Count("pk", filter=Q(status=Status.DONE_ON_TIME)),
+            late=Count("pk", filter=Q(status=Status.DONE_LATE)),
+            overdue=Count("pk", filter=Q(status=Status.OVERDUE)),
+        )
+    )
+    units = [
+        UnitRate(
+            name=r["lead_agency__name"] or r["lead_institution__name"],
+            total=r["total"],
+            on_time=r["on_time"],
+            late=r["late"],
+            overdue=r["overdue"],
+        )
+        for r in rows
+    ]
+    # The units that most need a call first: the most overdue, then the lowest rate.
+    units.sort(key=lambda u: (-u.overdue, u.rate if u.rate is not None else 101, u.name))
+    return Dashboard(
+        by_status=by_status, total=sum(counts.values()), overdue=overdue, units=units[:units_limit]
+    )

@@ -1,0 +1,365 @@
+"""Writes to directives: documents, tasks (with their per-unit sub-tasks), progress reports and
+their review. Status is derived, never written (models.Task.status_on)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Avg, Count, Max, Min, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oversight.accounts import access
+from oversight.audit.services import record_event
+from oversight.directives.models import Document, Recurrence, Task, TaskReport
+from oversight.lib.text import nfc
+from oversight.notifications.notifier import notify
+from oversight.registry.models import Agency, Institution
+
+Unit = Agency | Institution
+# How a unit is named in the API and the forms besides its id: these expand to sub-tasks.
+ALL_COMMUNES = "all_communes"
+ALL_SCHOOLS_PREFIX = "all_schools:"
+
+
+class DirectiveError(Exception):
+    """A rule refuses this change; the message is safe to show. `status` is what the API
+    answers with (422 bad input, 409 wrong state)."""
+
+    def __init__(self, message: str, *, code: str = "invalid", status: int = 422):
+        super().__init__(message)
+        self.message, self.code, self.status = message, code, status
+
+
+def _check(by: Any, allowed: bool) -> None:
+    """Users act within their rights; `by=None` is an operator's command or the seed loader."""
+    if by is not None and not allowed:
+        raise PermissionDenied
+
+
+def resolve_unit(ref: Any) -> Unit:
+    """A unit from an id (an agency), "agency:<id>", "institution:<id>", or an exact name
+    ("Văn phòng Sở"), short name or school code; unknown names are refused, naming them."""
+    if isinstance(ref, (Agency, Institution)):
+        return ref
+    text = nfc(str(ref)) if ref is not None else ""
+    unit: Unit | None = None
+    if isinstance(ref, int) or text.isdigit():
+        unit = Agency.objects.filter(pk=int(text)).first()
+    elif text.startswith("agency:") and text[7:].isdigit():
+        unit = Agency.objects.filter(pk=int(text[7:])).first()
+    elif text.startswith("institution:") and text[12:].isdigit():
+        unit = Institution.objects.filter(pk=int(text[12:])).first()
+    elif text:
+        unit = (
+            Agency.objects.filter(name=text).first()
+            or Agency.objects.filter(short_name=text).first()
+            or Institution.objects.filter(name=text).first()
+            or Institution.objects.filter(code=text).first()
+        )
+    if unit is None:
+        raise DirectiveError(
+            _("Không tìm thấy đơn vị “%(name)s”.") % {"name": text}, code="unknown_unit"
+        )
+    return unit
+
+
+def _expansion_of(ref: Any) -> tuple[str, str] | None:
+    text = str(ref) if isinstance(ref, str) else ""
+    if text == ALL_COMMUNES:
+        return Task.Expansion.COMMUNES, ""
+    if text.startswith(ALL_SCHOOLS_PREFIX):
+        level = text[len(ALL_SCHOOLS_PREFIX) :]
+        if level not in Institution.Level.values:
+            raise DirectiveError(
+                _("Cấp học không hợp lệ: %(v)s.") % {"v": level}, code="unknown_unit"
+            )
+        return Task.Expansion.SCHOOLS, level
+    return None
+
+
+def _today(today: date | None) -> date:
+    return today or timezone.localdate()
+
+
+def _fill_document(doc: Document, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        setattr(doc, name, value)
+    if doc.kind not in Document.Kind.values:
+        raise DirectiveError(_("Loại văn bản không hợp lệ: %(v)s.") % {"v": doc.kind})
+    doc.set_derived()
+    if not doc.subject:
+        raise DirectiveError(_("Trích yếu là bắt buộc."))
+    if not doc.issuing_body:
+        doc.issuing_body = doc.issuer.name if doc.issuer else ""
+    if not doc.issuing_body:
+        raise DirectiveError(_("Cơ quan ban hành là bắt buộc."))
+    if doc.number and (
+        Document.objects.filter(kind=doc.kind, number=doc.number, issued_on=doc.issued_on)
+        .exclude(pk=doc.pk)
+        .exists()
+    ):
+        raise DirectiveError(
+            _("Đã có văn bản số %(n)s.") % {"n": doc.number}, code="duplicate", status=409
+        )
+
+
+@transaction.atomic
+def create_document(*, by: Any, **fields: Any) -> Document:
+    """Record a document (letter, plan, directive, resolution, decision); department roles only."""
+    _check(by, access.can_create_documents(by))
+    doc = Document(created_by=by if getattr(by, "is_authenticated", False) else None)
+    _fill_document(doc, fields)
+    doc.save()
+    record_event(actor=by, action="document.created", target=doc, data={"number": doc.number})
+    return doc
+
+
+def _subtask_units(expansion: str, level: str) -> Iterable[Unit]:
+    if expansion == Task.Expansion.COMMUNES:
+        return Agency.objects.filter(kind=Agency.Kind.COMMUNE_COMMITTEE).order_by("sort_key")
+    levels = [level]
+    if level == Institution.Level.UPPER_SECONDARY:
+        # "Các trường THPT" takes in the schools that span several levels up to grade 12.
+        levels.append(Institution.Level.MULTI_LEVEL)
+    return Institution.objects.filter(
+        level__in=levels, is_active=True, ownership=Institution.Ownership.PUBLIC
+    ).order_by("sort_key")
+
+
+def _lead_fields(unit: Unit) -> dict[str, Any]:
+    if isinstance(unit, Agency):
+        return {"lead_agency": unit, "lead_institution": None}
+    return {"lead_agency": None, "lead_institution": unit}
+
+
+@transaction.atomic
+def create_task(
+    *,
+    by: Any,
+    document: Document,
+    title: str,
+    lead: Any,
+    cooperating: Iterable[Any] = (),
+    section: str = "",
+    content: str = "",
+    deadline: date | None = None,
+    recurrence: str = "",
+    starts_on: date | None = None,
+) -> Task:
+    """A task of a document with one lead and any cooperating units; "all_communes" or
+    "all_schools:<level>" among them gives one sub-task per commune or school, rolled up."""
+    _check(by, access.can_manage_directives(by))
+    title, section, content = nfc(title), nfc(section), (content or "").strip()
+    if not title:
+        raise DirectiveError(_("Tên nhiệm vụ là bắt buộc."))
+    if recurrence not in Recurrence.values:
+        raise DirectiveError(_("Định kỳ không hợp lệ: %(v)s.") % {"v": recurrence})
+    if recurrence and deadline:
+        raise DirectiveError(_("Nhiệm vụ định kỳ không có hạn riêng: chọn hạn hoặc định kỳ."))
+    lead_unit = resolve_unit(lead)
+    agencies: list[Agency] = []
+    institutions: list[Institution] = []
+    expansion, level = "", ""
+    for ref in cooperating:
+        exp = _expansion_of(ref)
+        if exp:
+            if expansion:
+                raise DirectiveError(
+                    _("Chỉ giao cho một nhóm đơn vị (tất cả xã hoặc một cấp học).")
+                )
+            expansion, level = exp
+            continue
+        unit = resolve_unit(ref)
+        (agencies if isinstance(unit, Agency) else institutions).append(unit)  # type: ignore[arg-type]
+    start = starts_on or document.issued_on or timezone.localdate()
+    task = Task.objects.create(
+        document=document,
+        section=section,
+        title=title,
+        content=content,
+        deadline=deadline,
+        recurrence=recurrence,
+        starts_on=start,
+        expansion=expansion,
+        expansion_level=level,
+        **_lead_fields(lead_unit),
+    )
+    task.cooperating_agencies.set([a for a in agencies if a != lead_unit])
+    task.cooperating_institutions.set([i for i in institutions if i != lead_unit])
+    count = 0
+    if expansion:
+        subtasks = [
+            Task(
+                document=document,
+                parent=task,
+                section=section,
+                title=title,
+                content=content,
+                deadline=deadline,
+                recurrence=recurrence,
+                starts_on=start,
+                **_lead_fields(unit),
+            )
+            for unit in _subtask_units(expansion, level)
+        ]
+        Task.objects.bulk_create(subtasks, batch_size=500)
+        count = len(subtasks)
+    record_event(
+        actor=by,
+        action="task.created",
+        target=task,
+        data={"document": document.pk, "subtasks": count},
+    )
+    return task
+
+
+def _refresh(task: Task) -> None:
+    """Progress of a task from its lead's newest report not returned (or its sub-tasks)."""
+    if task.subtasks.exists():
+        agg = task.subtasks.aggregate(
+            avg=Avg("percent"),
+            n=Count("pk"),
+            done=Count("pk", filter=Q(percent__gte=100)),
+            finished=Max("completed_on"),
+            last=Max("last_report_on"),
+            first_open=Min("percent"),
+        )
+        task.percent = int(agg["avg"] or 0)
+        all_done = agg["n"] and agg["done"] == agg["n"]
+        task.percent = 100 if all_done else min(task.percent, 99)
+        task.completed_on = agg["finished"] if all_done else None
+        task.last_report_on = agg["last"]
+    else:
+        latest = (
+            task.reports.filter(is_lead=True)
+            .exclude(review=TaskReport.Review.RETURNED)
+            .order_by("-reported_on", "-id")
+            .first()
+        )
+        task.percent = latest.percent if latest else 0
+        task.last_report_on = latest.reported_on if latest else None
+        if latest and latest.percent >= 100:
+            first_done = (
+                task.reports.filter(is_lead=True, percent__gte=100)
+                .exclude(review=TaskReport.Review.RETURNED)
+                .order_by("reported_on")
+                .first()
+            )
+            task.completed_on = first_done.reported_on if first_done else latest.reported_on
+        else:
+            task.completed_on = None
+    task.save(update_fields=["percent", "completed_on", "last_report_on"])
+    if task.parent_id:
+        parent = Task.objects.select_for_update().get(pk=task.parent_id)
+        _refresh(parent)
+
+
+def _email_of(unit: Unit | None) -> str:
+    return getattr(unit, "email", "") or ""
+
+
+@transaction.atomic
+def submit_report(
+    *,
+    by: Any,
+    task: Task,
+    text: str,
+    percent: int,
+    difficulties: str = "",
+    proposals: str = "",
+    evidence: Any = None,
+    today: date | None = None,
+    unit: Unit | None = None,
+) -> TaskReport:
+    """A progress report by the lead (or a cooperator's contribution, which does not move the
+    progress); a task rolled up from sub-tasks is reported on through its sub-tasks."""
+    if by is not None and not getattr(by, "is_superuser", False):
+        found = access.reporting_unit_for(by, task)
+        if found is None:
+            raise PermissionDenied
+        unit, is_lead = found
+    else:
+        unit = unit or task.lead
+        is_lead = unit == task.lead
+    text = (text or "").strip()
+    if not text:
+        raise DirectiveError(_("Nội dung báo cáo là bắt buộc."))
+    if not isinstance(percent, int) or not 0 <= percent <= 100:
+        raise DirectiveError(_("Tiến độ phải từ 0 đến 100%."))
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if task.subtasks.exists():
+        raise DirectiveError(
+            _(
+                "Nhiệm vụ này được tổng hợp từ nhiệm vụ của từng đơn vị: "
+                "hãy báo cáo ở nhiệm vụ của đơn vị."
+            ),
+            code="rolled_up",
+            status=409,
+        )
+    report = TaskReport.objects.create(
+        task=task,
+        by_agency=unit if isinstance(unit, Agency) else None,
+        by_institution=unit if isinstance(unit, Institution) else None,
+        is_lead=is_lead,
+        text=text,
+        percent=percent,
+        difficulties=(difficulties or "").strip(),
+        proposals=(proposals or "").strip(),
+        evidence=evidence or "",
+        reported_on=_today(today),
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    _refresh(task)
+    record_event(
+        actor=by,
+        action="task.reported",
+        target=task,
+        data={"report": report.pk, "percent": percent, "lead": is_lead},
+    )
+    notify(
+        channel="email",
+        to=_email_of(task.document.issuer),
+        template="directives_task_reported",
+        context={"task": task, "report": report},
+        about=f"task:{task.pk}",
+    )
+    return report
+
+
+@transaction.atomic
+def review_report(*, by: Any, report: TaskReport, accept: bool, reason: str = "") -> TaskReport:
+    """The issuer accepts a report, or returns it with a reason; a returned report stops
+    counting towards the task's progress."""
+    _check(by, access.can_manage_directives(by))
+    report = TaskReport.objects.select_for_update().select_related("task").get(pk=report.pk)
+    reason = nfc(reason)
+    if report.review != TaskReport.Review.PENDING:
+        raise DirectiveError(_("Báo cáo này đã được xem xét."), code="already_reviewed", status=409)
+    if not accept and not reason:
+        raise DirectiveError(_("Cần nêu lý do trả lại báo cáo."))
+    report.review = TaskReport.Review.ACCEPTED if accept else TaskReport.Review.RETURNED
+    report.return_reason = "" if accept else reason
+    report.reviewed_by = by if getattr(by, "is_authenticated", False) else None
+    report.reviewed_at = timezone.now()
+    report.save(update_fields=["review", "return_reason", "reviewed_by", "reviewed_at"])
+    task = Task.objects.select_for_update().get(pk=report.task_id)
+    _refresh(task)
+    record_event(
+        actor=by,
+        action="task_report.accepted" if accept else "task_report.returned",
+        target=report,
+        data={"task": task.pk, "reason": report.return_reason},
+    )
+    notify(
+        channel="email",
+        to=_email_of(report.by),
+        template="directives_report_reviewed",
+        context={"task": task, "report": report},
+        about=f"task:{task.pk}",
+    )
+    return report
