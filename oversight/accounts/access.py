@@ -683,3 +683,21 @@ def get_task_for_user(user: Any, task_id: int, *, report: bool = False, manage: 
     if manage and not can_manage_directives(user):
         raise PermissionDenied
     return task
+
+
+def get_task_report_for_user(user: Any, report_id: int, *, manage: bool = False):
+    """A progress report on a task the user sees; 403 if `manage` and the user does not
+    review reports; 404 hides the rest."""
+    from oversight.directives.models import TaskReport
+
+    report = (
+        TaskReport.objects.filter(task__in=tasks_visible_to(user).values("pk"))
+        .select_related("task")
+        .filter(pk=report_id)
+        .first()
+    )
+    if report is None:
+        raise Http404
+    if manage and not can_manage_directives(user):
+        raise PermissionDenied
+    return report

@@ -113,6 +113,8 @@ def create_document(*, by: Any, **fields: Any) -> Document:
     """Record a document (letter, plan, directive, resolution, decision); department roles only."""
     _check(by, access.can_create_documents(by))
     doc = Document(created_by=by if getattr(by, "is_authenticated", False) else None)
+    if fields.get("file") is None:
+        fields.pop("file", None)
     _fill_document(doc, fields)
     doc.save()
     record_event(actor=by, action="document.created", target=doc, data={"number": doc.number})

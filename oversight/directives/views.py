@@ -1,0 +1,210 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from oversight.accounts import access
+from oversight.directives import selectors
+from oversight.directives.forms import DocumentForm, ReportForm, ReturnForm, TaskForm
+from oversight.directives.models import Status
+from oversight.directives.services import (
+    DirectiveError,
+    create_document,
+    create_task,
+    review_report,
+    submit_report,
+)
+from oversight.lib.pagination import paginate, query_without_page
+from oversight.registry.models import Agency
+
+
+@login_required
+def documents(request):
+    q = request.GET.get("q", "")
+    page = paginate(request, selectors.search_documents(request.user, q), per_page=30)
+    return render(
+        request,
+        "directives/documents.html",
+        {
+            "page": page,
+            "q": q,
+            "query": query_without_page(request),
+            "can_create": access.can_create_documents(request.user),
+        },
+    )
+
+
+@login_required
+def document_new(request):
+    if not access.can_create_documents(request.user):
+        raise PermissionDenied
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            doc = create_document(by=request.user, **form.cleaned_data)
+        except DirectiveError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("Đã ghi nhận văn bản."))
+            return redirect("directives:document", document_id=doc.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "directives/document_new.html", {"form": form}, status=status)
+
+
+@login_required
+def document_detail(request, document_id: int):
+    document = access.get_document_for_user(request.user, document_id)
+    tasks = selectors.tasks_for(
+        request.user, timezone.localdate(), document=document, top_level=True
+    ).prefetch_related("cooperating_agencies", "cooperating_institutions")
+    if not tasks and not access.can_manage_directives(request.user):
+        # A school or commune sees its own sub-tasks when it sees no top-level task.
+        tasks = selectors.tasks_for(request.user, timezone.localdate(), document=document)
+    return render(
+        request,
+        "directives/document.html",
+        {
+            "document": document,
+            "tasks": tasks,
+            "can_manage": access.can_manage_directives(request.user),
+        },
+    )
+
+
+def _unit_names() -> list[str]:
+    return list(
+        Agency.objects.exclude(kind=Agency.Kind.COMMUNE_COMMITTEE).values_list("name", flat=True)
+    )
+
+
+@login_required
+def task_new(request, document_id: int):
+    document = access.get_document_for_user(request.user, document_id, write=True)
+    form = TaskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            task = create_task(
+                by=request.user,
+                document=document,
+                section=d["section"],
+                title=d["title"],
+                content=d["content"],
+                lead=d["lead"],
+                cooperating=form.units(),
+                deadline=d["deadline"],
+                recurrence=d["recurrence"] or "",
+            )
+        except DirectiveError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("Đã giao nhiệm vụ."))
+            return redirect("directives:task", task_id=task.pk)
+    status = 400 if request.method == "POST" else 200
+    ctx = {"document": document, "form": form, "unit_names": _unit_names()}
+    return render(request, "directives/task_new.html", ctx, status=status)
+
+
+def _task_page(request, task, report_form=None, status=200):
+    today = timezone.localdate()
+    reporting = access.reporting_unit_for(request.user, task)
+    subtasks = None
+    if task.expansion:
+        subtasks = selectors.tasks_for(request.user, today).filter(parent=task)
+    ctx = {
+        "task": task,
+        "status": task.status_on(today),
+        "due": task.due_on(today),
+        "reports": task.reports.select_related("by_agency", "by_institution"),
+        "subtasks": subtasks,
+        "reporting_unit": reporting[0] if reporting else None,
+        "report_form": report_form or (ReportForm() if reporting and not task.expansion else None),
+        "can_manage": access.can_manage_directives(request.user),
+        "return_form": ReturnForm(),
+    }
+    return render(request, "directives/task.html", ctx, status=status)
+
+
+@login_required
+def task_detail(request, task_id: int):
+    return _task_page(request, access.get_task_for_user(request.user, task_id))
+
+
+@login_required
+@require_POST
+def report(request, task_id: int):
+    task = access.get_task_for_user(request.user, task_id, report=True)
+    form = ReportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _task_page(request, task, report_form=form, status=400)
+    try:
+        submit_report(by=request.user, task=task, **form.cleaned_data)
+    except DirectiveError as e:
+        form.add_error(None, e.message)
+        return _task_page(request, task, report_form=form, status=400)
+    messages.success(request, _("Đã gửi báo cáo tiến độ."))
+    return redirect("directives:task", task_id=task.pk)
+
+
+@login_required
+@require_POST
+def review(request, report_id: int, decision: str):
+    if decision not in ("accept", "return"):
+        raise Http404
+    item = access.get_task_report_for_user(request.user, report_id, manage=True)
+    task = item.task
+    form = ReturnForm(request.POST)
+    accept = decision == "accept"
+    if not accept and not form.is_valid():
+        messages.error(request, _("Cần nêu lý do trả lại báo cáo."))
+        return redirect("directives:task", task_id=task.pk)
+    try:
+        review_report(
+            by=request.user,
+            report=item,
+            accept=accept,
+            reason="" if accept else form.cleaned_data["reason"],
+        )
+    except DirectiveError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(
+            request, _("Đã chấp nhận báo cáo.") if accept else _("Đã trả lại báo cáo.")
+        )
+    return redirect("directives:task", task_id=task.pk)
+
+
+@login_required
+def dashboard(request):
+    today = timezone.localdate()
+    board = selectors.dashboard(request.user, today)
+    return render(
+        request,
+        "directives/dashboard.html",
+        {"board": board, "today": today, "overdue_status": Status.OVERDUE},
+    )
+
+
+@login_required
+def tasks(request):
+    today = timezone.localdate()
+    status = request.GET.get("status") or None
+    if status not in Status.values:
+        status = None
+    qs = selectors.tasks_for(request.user, today, status=status)
+    page = paginate(request, qs, per_page=50)
+    return render(
+        request,
+        "directives/tasks.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Status.choices,
+            "query": query_without_page(request),
+            "today": today,
+        },
+    )
