@@ -372,3 +372,20 @@ class TaskReport(models.Model):
     @property
     def by(self) -> Agency | Institution | None:
         return self.by_agency or self.by_institution
+
+
+class Digest(models.Model):
+    """One per unit per day: inserting the row claims the day's digest, so two runners of
+    remind_tasks never send it twice."""
+
+    unit_key = models.CharField(max_length=40)  # "agency:12" or "institution:7"
+    sent_on = models.DateField()
+    tasks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit_key", "sent_on"], name="one_digest_per_unit_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_key} {self.sent_on}"

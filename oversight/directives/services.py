@@ -4,18 +4,19 @@ their review. Status is derived, never written (models.Task.status_on)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oversight.accounts import access
 from oversight.audit.services import record_event
-from oversight.directives.models import Document, Recurrence, Task, TaskReport
+from oversight.directives.models import Document, Recurrence, Task, TaskReport, period_of
 from oversight.lib.text import nfc
 from oversight.notifications.notifier import notify
 from oversight.registry.models import Agency, Institution
@@ -365,3 +366,123 @@ def review_report(*, by: Any, report: TaskReport, accept: bool, reason: str = ""
         about=f"task:{task.pk}",
     )
     return report
+
+
+# --- reminders, escalation and digests (run daily by `manage.py remind_tasks`) ------------------
+
+
+@dataclass
+class ReminderResult:
+    reminded: int = 0
+    escalated: int = 0
+    digests: int = 0
+
+
+def superior_of(unit: Unit) -> Agency | None:
+    """Whom an overdue task is escalated to: a division's department, a commune committee's
+    city committee, a school's managing authority."""
+    if isinstance(unit, Agency):
+        return unit.parent
+    return unit.managing_agency
+
+
+def _claim(task: Task, column: str, due: date) -> bool:
+    """Mark `task` as reminded (or escalated) for `due`; False if another runner already did."""
+    claimed = (
+        Task.objects.filter(pk=task.pk)
+        .filter(Q(**{f"{column}__isnull": True}) | ~Q(**{column: due}))
+        .update(**{column: due})
+    )
+    return claimed == 1
+
+
+def _unit_key(task: Task) -> str:
+    if task.lead_agency_id:
+        return f"agency:{task.lead_agency_id}"
+    return f"institution:{task.lead_institution_id}"
+
+
+def send_reminders(*, today: date | None = None, days_before: int = 3) -> ReminderResult:
+    """Remind the lead unit `days_before` days ahead of a due date, escalate an overdue task to
+    the unit and its superior once per due date, and send each unit one digest a day of what is
+    due or overdue. Every send is claimed first (a conditional UPDATE, or the digest's unique
+    row), so two runners never send the same message twice."""
+    from oversight.directives.models import Digest, Status
+
+    today = _today(today)
+    horizon = today + timedelta(days=days_before)
+    result = ReminderResult()
+    leaves = (
+        Task.objects.filter(expansion="")
+        .with_status(today)
+        .filter(status__in=[Status.NOT_STARTED, Status.IN_PROGRESS, Status.OVERDUE])
+        .select_related("document", "lead_agency__parent", "lead_institution__managing_agency")
+    )
+    per_unit: dict[str, list[tuple[Task, date | None, str]]] = {}
+    for task in leaves.iterator(chunk_size=500):
+        due = task.due_on(today)
+        if task.status == Status.OVERDUE:
+            if task.recurrence:
+                start, _end = period_of(task.recurrence, today)
+                due = period_of(task.recurrence, start - timedelta(days=1))[1]
+            if due is not None and _escalate(task, due):
+                result.escalated += 1
+        elif due is not None and today <= due <= horizon:
+            if _remind(task, due):
+                result.reminded += 1
+        else:
+            continue
+        per_unit.setdefault(_unit_key(task), []).append((task, due, task.status))
+    for key, items in per_unit.items():
+        try:
+            with transaction.atomic():
+                Digest.objects.create(unit_key=key, sent_on=today, tasks=len(items))
+        except IntegrityError:
+            continue
+        unit = items[0][0].lead
+        notify(
+            channel="email",
+            to=_email_of(unit),
+            template="directives_digest",
+            context={"unit": unit, "items": items, "today": today},
+            about=key,
+        )
+        result.digests += 1
+    return result
+
+
+@transaction.atomic
+def _remind(task: Task, due: date) -> bool:
+    if not _claim(task, "reminded_for", due):
+        return False
+    notify(
+        channel="email",
+        to=_email_of(task.lead),
+        template="directives_task_due",
+        context={"task": task, "due": due},
+        about=f"task:{task.pk}",
+    )
+    record_event(actor=None, action="task.reminded", target=task, data={"due": str(due)})
+    return True
+
+
+@transaction.atomic
+def _escalate(task: Task, due: date) -> bool:
+    if not _claim(task, "escalated_for", due):
+        return False
+    superior = superior_of(task.lead)
+    for to in {_email_of(task.lead), _email_of(superior)} - {""}:
+        notify(
+            channel="email",
+            to=to,
+            template="directives_task_overdue",
+            context={"task": task, "due": due, "superior": superior},
+            about=f"task:{task.pk}",
+        )
+    record_event(
+        actor=None,
+        action="task.escalated",
+        target=task,
+        data={"due": str(due), "superior": superior.pk if superior else None},
+    )
+    return True
