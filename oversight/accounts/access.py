@@ -618,7 +618,13 @@ def documents_visible_to(user: Any) -> QuerySet:
         return qs.none()
     if user.is_superuser or _reader_paths(user):
         return qs
-    return qs.filter(pk__in=tasks_visible_to(user).values("document_id"))
+    from oversight.directives.models import Dissemination
+
+    agencies, institutions = directive_units_of(user)
+    sent = Dissemination.objects.filter(
+        Q(agency__in=agencies) | Q(institution__in=institutions)
+    ).values("document_id")
+    return qs.filter(Q(pk__in=tasks_visible_to(user).values("document_id")) | Q(pk__in=sent))
 
 
 def can_manage_directives(user: Any) -> bool:
@@ -701,3 +707,19 @@ def get_task_report_for_user(user: Any, report_id: int, *, manage: bool = False)
     if manage and not can_manage_directives(user):
         raise PermissionDenied
     return report
+
+
+def get_dissemination_for_user(user: Any, item_id: int):
+    """A document sent to one of the units the user acts for; 404 hides the rest."""
+    from oversight.directives.models import Dissemination
+
+    agencies, institutions = directive_units_of(user)
+    item = (
+        Dissemination.objects.filter(Q(agency__in=agencies) | Q(institution__in=institutions))
+        .select_related("document", "agency", "institution")
+        .filter(pk=item_id)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item

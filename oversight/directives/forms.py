@@ -91,3 +91,36 @@ class ReportForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(label=_("Lý do trả lại"), max_length=500)
+
+
+class SendForm(forms.Form):
+    units = forms.CharField(
+        label=_("Gửi đến các đơn vị (mỗi dòng một đơn vị)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "list": "units"}),
+    )
+    group = forms.ChoiceField(label=_("Và/hoặc gửi đến"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [
+            ("", gettext("Không")),
+            ("all_communes", gettext("Tất cả UBND cấp xã")),
+        ] + [
+            (f"all_schools:{value}", gettext("Tất cả trường %(level)s") % {"level": label})
+            for value, label in Institution.Level.choices
+        ]
+
+    def refs(self) -> list[str]:
+        d = self.cleaned_data
+        refs = [line.strip() for line in d.get("units", "").splitlines() if line.strip()]
+        if d.get("group"):
+            refs.append(d["group"])
+        return refs
+
+
+class BriefingForm(forms.Form):
+    note = forms.CharField(
+        label=_("Đã quán triệt: thời gian, thành phần, nội dung"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -63,6 +63,8 @@ class Document(models.Model):
         related_name="replaced_by",
         verbose_name=_("thay thế văn bản"),
     )
+    # Meant for families (rules on tutoring, their rights): listed on the public portal.
+    is_public = models.BooleanField(_("công khai trên cổng thông tin"), default=False)
     # Set by the seed loader so loading twice finds the same rows (numbers may be unknown).
     seed_key = models.CharField(max_length=40, null=True, blank=True, unique=True, editable=False)
     search_text = models.CharField(max_length=1000, editable=False, db_index=True)
@@ -389,3 +391,54 @@ class Digest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_key} {self.sent_on}"
+
+
+class Dissemination(models.Model):
+    """A document sent to a unit to be made known ("quán triệt"): the unit acknowledges
+    receipt, then reports when it has briefed its staff; the sender sees who has not."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="disseminations")
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    institution = models.ForeignKey(
+        Institution, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("đã nhận lúc"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    briefed_on = models.DateField(_("ngày quán triệt"), null=True, blank=True)
+    briefing_note = models.TextField(_("kết quả quán triệt"), blank=True)
+
+    class Meta:
+        verbose_name = _("gửi văn bản")
+        verbose_name_plural = _("gửi văn bản")
+        ordering = ["document", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agency__isnull=True) ^ Q(institution__isnull=True),
+                name="dissemination_has_one_unit",
+            ),
+            models.UniqueConstraint(
+                fields=["document", "agency"],
+                condition=Q(agency__isnull=False),
+                name="one_dissemination_per_agency",
+            ),
+            models.UniqueConstraint(
+                fields=["document", "institution"],
+                condition=Q(institution__isnull=False),
+                name="one_dissemination_per_institution",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} → {self.unit}"
+
+    @property
+    def unit(self) -> Agency | Institution:
+        return self.agency or self.institution  # type: ignore[return-value]

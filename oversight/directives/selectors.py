@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from oversight.accounts.access import documents_visible_to, tasks_visible_to
 from oversight.directives.models import STATUS_ORDER, Document, Status, Task
@@ -120,3 +120,40 @@ def dashboard(
     return Dashboard(
         by_status=by_status, total=sum(counts.values()), overdue=overdue, units=units[:units_limit]
     )
+
+
+@dataclass
+class DisseminationState:
+    items: list
+    total: int
+    not_acknowledged: int
+    not_briefed: int
+
+
+def dissemination_state(document: Document) -> DisseminationState:
+    """Who the document was sent to, the units that have not acknowledged or briefed first."""
+    from oversight.directives.models import Dissemination
+
+    items = list(
+        Dissemination.objects.filter(document=document)
+        .select_related("agency", "institution")
+        .order_by(
+            F("acknowledged_at").asc(nulls_first=True),
+            F("briefed_on").asc(nulls_first=True),
+            "id",
+        )
+    )
+    return DisseminationState(
+        items=items,
+        total=len(items),
+        not_acknowledged=sum(1 for i in items if i.acknowledged_at is None),
+        not_briefed=sum(1 for i in items if i.briefed_on is None),
+    )
+
+
+def public_documents(q: str | None = None) -> QuerySet[Document]:
+    """Documents published for families, searchable without accents."""
+    qs = Document.objects.filter(is_public=True)
+    for word in fold(q).split():
+        qs = qs.filter(search_text__contains=word)
+    return qs.order_by("-issued_on", "-id")

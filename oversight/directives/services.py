@@ -16,7 +16,15 @@ from django.utils.translation import gettext as _
 
 from oversight.accounts import access
 from oversight.audit.services import record_event
-from oversight.directives.models import Document, Recurrence, Task, TaskReport, period_of
+from oversight.directives.models import (
+    Dissemination,
+    Document,
+    Recurrence,
+    Task,
+    TaskReport,
+    period_of,
+)
+from oversight.lib.public_cache import bump_public_generation
 from oversight.lib.text import nfc
 from oversight.notifications.notifier import notify
 from oversight.registry.models import Agency, Institution
@@ -486,3 +494,114 @@ def _escalate(task: Task, due: date) -> bool:
         data={"due": str(due), "superior": superior.pk if superior else None},
     )
     return True
+
+
+# --- dissemination and publication --------------------------------------------------------------
+
+
+def _units_of(refs: Iterable[Any]) -> list[Unit]:
+    units: list[Unit] = []
+    for ref in refs:
+        exp = _expansion_of(ref)
+        if exp:
+            units.extend(_subtask_units(*exp))
+        else:
+            units.append(resolve_unit(ref))
+    return units
+
+
+@transaction.atomic
+def disseminate(*, by: Any, document: Document, units: Iterable[Any]) -> int:
+    """Send a document to units (named ones, "all_communes", "all_schools:<level>") to be made
+    known to their staff; a unit already sent to is not sent to again. Returns how many new."""
+    _check(by, access.can_manage_directives(by))
+    targets = _units_of(units)
+    if not targets:
+        raise DirectiveError(_("Chọn ít nhất một đơn vị nhận văn bản."))
+    have_a = set(document.disseminations.values_list("agency_id", flat=True))
+    have_i = set(document.disseminations.values_list("institution_id", flat=True))
+    sender = by if getattr(by, "is_authenticated", False) else None
+    new = [
+        Dissemination(
+            document=document,
+            agency=u if isinstance(u, Agency) else None,
+            institution=u if isinstance(u, Institution) else None,
+            sent_by=sender,
+        )
+        for u in dict.fromkeys(targets)
+        if u.pk not in (have_a if isinstance(u, Agency) else have_i)
+    ]
+    Dissemination.objects.bulk_create(new, batch_size=500)
+    for item in new:
+        notify(
+            channel="email",
+            to=_email_of(item.unit),
+            template="directives_document_sent",
+            context={"document": document, "unit": item.unit},
+            about=f"document:{document.pk}",
+        )
+    record_event(actor=by, action="document.disseminated", target=document, data={"new": len(new)})
+    return len(new)
+
+
+def _check_recipient(by: Any, item: Dissemination) -> None:
+    agencies, institutions = access.directive_units_of(by)
+    if not (item.agency_id in agencies or item.institution_id in institutions):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def acknowledge_receipt(*, by: Any, item: Dissemination) -> Dissemination:
+    """The receiving unit confirms it has the document (once)."""
+    _check_recipient(by, item)
+    claimed = Dissemination.objects.filter(pk=item.pk, acknowledged_at__isnull=True).update(
+        acknowledged_at=timezone.now(), acknowledged_by=by
+    )
+    if not claimed:
+        raise DirectiveError(_("Đơn vị đã xác nhận nhận văn bản."), code="already_done", status=409)
+    item.refresh_from_db()
+    record_event(
+        actor=by,
+        action="document.acknowledged",
+        target=item.document,
+        data={"dissemination": item.pk},
+    )
+    return item
+
+
+@transaction.atomic
+def report_briefing(
+    *, by: Any, item: Dissemination, note: str, briefed_on: date | None = None
+) -> Dissemination:
+    """The receiving unit reports it has briefed its staff ("quán triệt"); receipt is
+    acknowledged with it if it was not yet."""
+    _check_recipient(by, item)
+    note = (note or "").strip()
+    if not note:
+        raise DirectiveError(_("Ghi tóm tắt việc quán triệt (thời gian, thành phần, nội dung)."))
+    item = Dissemination.objects.select_for_update().get(pk=item.pk)
+    fields = ["briefed_on", "briefing_note"]
+    item.briefed_on, item.briefing_note = _today(briefed_on), note
+    if item.acknowledged_at is None:
+        item.acknowledged_at, item.acknowledged_by = timezone.now(), by
+        fields += ["acknowledged_at", "acknowledged_by"]
+    item.save(update_fields=fields)
+    record_event(
+        actor=by, action="document.briefed", target=item.document, data={"dissemination": item.pk}
+    )
+    return item
+
+
+@transaction.atomic
+def publish_document(*, by: Any, document: Document, public: bool) -> Document:
+    """Documents meant for families are listed on the public portal (or withdrawn from it)."""
+    _check(by, access.can_manage_directives(by))
+    document.is_public = public
+    document.save(update_fields=["is_public"])
+    bump_public_generation()
+    record_event(
+        actor=by,
+        action="document.published" if public else "document.unpublished",
+        target=document,
+    )
+    return document

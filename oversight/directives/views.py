@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,16 +10,28 @@ from django.views.decorators.http import require_POST
 
 from oversight.accounts import access
 from oversight.directives import selectors
-from oversight.directives.forms import DocumentForm, ReportForm, ReturnForm, TaskForm
+from oversight.directives.forms import (
+    BriefingForm,
+    DocumentForm,
+    ReportForm,
+    ReturnForm,
+    SendForm,
+    TaskForm,
+)
 from oversight.directives.models import Status
 from oversight.directives.services import (
     DirectiveError,
+    acknowledge_receipt,
     create_document,
     create_task,
+    disseminate,
+    publish_document,
+    report_briefing,
     review_report,
     submit_report,
 )
 from oversight.lib.pagination import paginate, query_without_page
+from oversight.lib.public_cache import public_page
 from oversight.registry.models import Agency
 
 
@@ -64,15 +77,97 @@ def document_detail(request, document_id: int):
     if not tasks and not access.can_manage_directives(request.user):
         # A school or commune sees its own sub-tasks when it sees no top-level task.
         tasks = selectors.tasks_for(request.user, timezone.localdate(), document=document)
+    can_manage = access.can_manage_directives(request.user)
+    agencies, institutions = access.directive_units_of(request.user)
+    receipts = document.disseminations.filter(
+        Q(agency__in=agencies) | Q(institution__in=institutions)
+    ).select_related("agency", "institution")
     return render(
         request,
         "directives/document.html",
         {
             "document": document,
             "tasks": tasks,
-            "can_manage": access.can_manage_directives(request.user),
+            "can_manage": can_manage,
+            "sent": selectors.dissemination_state(document) if can_manage else None,
+            "send_form": SendForm() if can_manage else None,
+            "receipts": receipts,
+            "briefing_form": BriefingForm(),
+            "unit_names": _unit_names() if can_manage else [],
         },
     )
+
+
+@login_required
+@require_POST
+def send_document(request, document_id: int):
+    document = access.get_document_for_user(request.user, document_id, write=True)
+    form = SendForm(request.POST)
+    if form.is_valid():
+        try:
+            n = disseminate(by=request.user, document=document, units=form.refs())
+        except DirectiveError as e:
+            messages.error(request, e.message)
+        else:
+            messages.success(request, _("Đã gửi văn bản đến %(n)s đơn vị mới.") % {"n": n})
+    return redirect("directives:document", document_id=document.pk)
+
+
+@login_required
+@require_POST
+def acknowledge(request, item_id: int):
+    item = access.get_dissemination_for_user(request.user, item_id)
+    try:
+        acknowledge_receipt(by=request.user, item=item)
+    except DirectiveError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("Đã xác nhận nhận văn bản."))
+    return redirect("directives:document", document_id=item.document_id)
+
+
+@login_required
+@require_POST
+def brief(request, item_id: int):
+    item = access.get_dissemination_for_user(request.user, item_id)
+    form = BriefingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Ghi tóm tắt việc quán triệt (thời gian, thành phần, nội dung)."))
+        return redirect("directives:document", document_id=item.document_id)
+    report_briefing(by=request.user, item=item, note=form.cleaned_data["note"])
+    messages.success(request, _("Đã báo cáo việc quán triệt."))
+    return redirect("directives:document", document_id=item.document_id)
+
+
+@login_required
+@require_POST
+def publish(request, document_id: int):
+    document = access.get_document_for_user(request.user, document_id, write=True)
+    public = request.POST.get("public") == "1"
+    publish_document(by=request.user, document=document, public=public)
+    messages.success(
+        request,
+        _("Đã công khai văn bản trên cổng thông tin.")
+        if public
+        else _("Đã thôi công khai văn bản."),
+    )
+    return redirect("directives:document", document_id=document.pk)
+
+
+@public_page
+def public_documents(request):
+    q = request.GET.get("q", "")
+    page = paginate(request, selectors.public_documents(q), per_page=30)
+    ctx = {"page": page, "q": q, "query": query_without_page(request)}
+    return render(request, "directives/public_documents.html", ctx)
+
+
+@public_page
+def public_document(request, document_id: int):
+    document = selectors.public_documents().filter(pk=document_id).first()
+    if document is None:
+        raise Http404
+    return render(request, "directives/public_document.html", {"document": document})
 
 
 def _unit_names() -> list[str]:
