@@ -723,3 +723,18 @@ def get_dissemination_for_user(user: Any, item_id: int):
     if item is None:
         raise Http404
     return item
+
+
+def get_execution_report_for_user(user: Any, report_id: int, *, write: bool = False):
+    """A report of a document's execution: read by the directive readers (the department, the
+    city, inspectors), edited and sent by the department; 404 hides it from the others."""
+    from oversight.directives.models import ExecutionReport
+
+    if not (getattr(user, "is_superuser", False) or _reader_paths(user)):
+        raise Http404
+    report = ExecutionReport.objects.select_related("document").filter(pk=report_id).first()
+    if report is None:
+        raise Http404
+    if write and not can_manage_directives(user):
+        raise PermissionDenied
+    return report

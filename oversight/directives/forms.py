@@ -124,3 +124,15 @@ class BriefingForm(forms.Form):
         label=_("Đã quán triệt: thời gian, thành phần, nội dung"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class ExecutionReportForm(forms.Form):
+    number = forms.CharField(label=_("Số, ký hiệu"), max_length=60, required=False)
+    place = forms.CharField(label=_("Địa danh"), max_length=60)
+    dated = forms.DateField(label=_("Ngày"), widget=DateInput)
+    addressee = forms.CharField(label=_("Kính gửi"), max_length=300)
+    subject = forms.CharField(label=_("Trích yếu"), max_length=500)
+    body = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 16}))
+    recipients = forms.CharField(label=_("Nơi nhận"), required=False, widget=forms.Textarea)
+    signer_title = forms.CharField(label=_("Chức vụ người ký"), max_length=120, required=False)
+    signer_name = forms.CharField(label=_("Người ký"), max_length=120, required=False)

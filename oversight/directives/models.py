@@ -442,3 +442,44 @@ class Dissemination(models.Model):
     @property
     def unit(self) -> Agency | Institution:
         return self.agency or self.institution  # type: ignore[return-value]
+
+
+class ExecutionReport(models.Model):
+    """A report of a document's execution to the superior (the department's report to the city
+    on resolution 39, say): drafted from the task reports, edited, then recorded as sent."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        SENT = "sent", _("Đã gửi")
+
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="execution_reports"
+    )
+    issuer_parent = models.CharField(_("cơ quan chủ quản"), max_length=200, blank=True)
+    issuer_name = models.CharField(_("cơ quan báo cáo"), max_length=200)
+    number = models.CharField(_("số, ký hiệu"), max_length=60, blank=True)
+    place = models.CharField(_("địa danh"), max_length=60, default="Hải Phòng")
+    dated = models.DateField(_("ngày"))
+    addressee = models.CharField(_("kính gửi"), max_length=300)
+    subject = models.CharField(_("trích yếu"), max_length=500)
+    body = models.TextField(_("nội dung"))
+    recipients = models.TextField(_("nơi nhận"), blank=True)
+    signer_title = models.CharField(_("chức vụ người ký"), max_length=120, blank=True)
+    signer_name = models.CharField(_("người ký"), max_length=120, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("báo cáo kết quả thực hiện")
+        verbose_name_plural = _("báo cáo kết quả thực hiện")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.number or _('Báo cáo')} – {self.subject}"

@@ -157,3 +157,79 @@ def public_documents(q: str | None = None) -> QuerySet[Document]:
     for word in fold(q).split():
         qs = qs.filter(search_text__contains=word)
     return qs.order_by("-issued_on", "-id")
+
+
+def latest_report(task: Task):
+    """The lead's newest report that was not returned (None if there is none)."""
+    from oversight.directives.models import TaskReport
+
+    return (
+        task.reports.filter(is_lead=True)
+        .exclude(review=TaskReport.Review.RETURNED)
+        .order_by("-reported_on", "-id")
+        .first()
+    )
+
+
+@dataclass
+class AgendaUnit:
+    name: str
+    rows: list = field(default_factory=list)  # (task, status label, reports in the month)
+
+
+def meeting_agenda(user: Any, document: Document, month: date) -> list[AgendaUnit]:
+    """The monthly progress meeting (plan 39, III.1.6): each lead unit's tasks of `document`,
+    their status at the end of the month and the reports made during it."""
+    from oversight.directives.models import TaskReport, _month_end
+
+    start, end = month.replace(day=1), _month_end(month)
+    tasks = tasks_for(user, end, document=document, top_level=True).order_by(
+        "lead_agency__sort_key", "lead_institution__sort_key", "id"
+    )
+    labels = dict(Status.choices)
+    units: dict[str, AgendaUnit] = {}
+    for task in tasks:
+        reports = list(
+            TaskReport.objects.filter(
+                Q(task=task) | Q(task__parent=task), reported_on__range=(start, end)
+            )
+            .exclude(review=TaskReport.Review.RETURNED)
+            .select_related("by_agency", "by_institution")
+            .order_by("reported_on", "id")
+        )
+        unit = units.setdefault(str(task.lead), AgendaUnit(name=str(task.lead)))
+        unit.rows.append((task, labels[task.status_on(end)], reports))
+    return list(units.values())
+
+
+def execution_lines(document: Document, today: date) -> tuple[list[str], list[str], list[str]]:
+    """The body of an execution report from the task reports: one line per task, then the
+    difficulties and the proposals the units raised."""
+    labels = dict(Status.choices)
+    results, difficulties, proposals = [], [], []
+    tasks = (
+        Task.objects.filter(document=document, parent__isnull=True)
+        .with_status(today)
+        .select_related("lead_agency", "lead_institution")
+        .order_by("id")
+    )
+    for task in tasks:
+        head = f"{task.section} {task.title}".strip()
+        line = f"{head} ({task.lead}): {labels[task.status]}, {task.percent}%."
+        if task.expansion:
+            subs = task.subtasks.all()
+            done = subs.filter(percent__gte=100).count()
+            line += f" {done}/{subs.count()} đơn vị đã hoàn thành."
+            reports = [r for r in (latest_report(t) for t in subs) if r]
+        else:
+            report = latest_report(task)
+            reports = [report] if report else []
+            if report:
+                line += f" {report.text}"
+        results.append(line)
+        for r in reports:
+            if r.difficulties:
+                difficulties.append(f"{r.by}: {r.difficulties}")
+            if r.proposals:
+                proposals.append(f"{r.by}: {r.proposals}")
+    return results, difficulties, proposals

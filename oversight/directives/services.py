@@ -19,6 +19,7 @@ from oversight.audit.services import record_event
 from oversight.directives.models import (
     Dissemination,
     Document,
+    ExecutionReport,
     Recurrence,
     Task,
     TaskReport,
@@ -605,3 +606,128 @@ def publish_document(*, by: Any, document: Document, public: bool) -> Document:
         target=document,
     )
     return document
+
+
+# --- reports upward -----------------------------------------------------------------------------
+
+REPORT_FIELDS = (
+    "number",
+    "place",
+    "dated",
+    "addressee",
+    "subject",
+    "body",
+    "recipients",
+    "signer_title",
+    "signer_name",
+)
+
+
+@transaction.atomic
+def draft_execution_report(
+    *, by: Any, document: Document, today: date | None = None
+) -> ExecutionReport:
+    """A draft report of the document's execution for the superior, written from the task
+    reports; it stays editable until it is recorded as sent."""
+    from oversight.directives.selectors import execution_lines
+
+    _check(by, access.can_manage_directives(by))
+    today = _today(today)
+    department = Agency.objects.filter(kind=Agency.Kind.DEPARTMENT).select_related("parent").first()
+    reporter = department.name if department else ""
+    if document.issuer and department and document.issuer == department and department.parent:
+        addressee = department.parent.name
+    else:
+        addressee = document.issuing_body
+    results, difficulties, proposals = execution_lines(document, today)
+    label = f"{document.get_kind_display()} {document.number}".strip()
+    body = [
+        f"Thực hiện {label} về {document.subject[:1].lower()}{document.subject[1:]}, "
+        f"{reporter} báo cáo kết quả thực hiện như sau:",
+        "I. KẾT QUẢ THỰC HIỆN",
+        *results,
+        "II. KHÓ KHĂN, VƯỚNG MẮC",
+        *(difficulties or ["Không có."]),
+        "III. ĐỀ XUẤT, KIẾN NGHỊ",
+        *(proposals or ["Không có."]),
+    ]
+    report = ExecutionReport.objects.create(
+        document=document,
+        issuer_parent=department.parent.name if department and department.parent else "",
+        issuer_name=reporter,
+        dated=today,
+        addressee=addressee,
+        subject=f"Báo cáo kết quả thực hiện {label}",
+        body="\n".join(body),
+        recipients=f"- Như trên;\n- {document.issuing_body};\n- Lưu: VT.",
+        signer_title="GIÁM ĐỐC",
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    record_event(
+        actor=by, action="execution_report.drafted", target=report, data={"document": document.pk}
+    )
+    return report
+
+
+@transaction.atomic
+def update_execution_report(*, by: Any, report: ExecutionReport, **fields: Any) -> ExecutionReport:
+    """Edit a draft report; a report recorded as sent is not changed any more."""
+    _check(by, access.can_manage_directives(by))
+    report = ExecutionReport.objects.select_for_update().get(pk=report.pk)
+    if report.state != ExecutionReport.State.DRAFT:
+        raise DirectiveError(_("Báo cáo đã gửi, không sửa được nữa."), code="sent", status=409)
+    unknown = set(fields) - set(REPORT_FIELDS)
+    if unknown:
+        raise DirectiveError(_("Trường không hợp lệ: %(v)s.") % {"v": ", ".join(sorted(unknown))})
+    for name, value in fields.items():
+        setattr(report, name, nfc(value) if name not in ("body", "recipients", "dated") else value)
+    if not report.subject or not report.body or not report.addressee:
+        raise DirectiveError(_("Trích yếu, nơi gửi và nội dung báo cáo là bắt buộc."))
+    report.save(update_fields=list(fields))
+    record_event(
+        actor=by, action="execution_report.updated", target=report, data={"fields": sorted(fields)}
+    )
+    return report
+
+
+@transaction.atomic
+def send_execution_report(*, by: Any, report: ExecutionReport) -> ExecutionReport:
+    """Record the report as sent to the superior (once)."""
+    _check(by, access.can_manage_directives(by))
+    claimed = ExecutionReport.objects.filter(
+        pk=report.pk, state=ExecutionReport.State.DRAFT
+    ).update(
+        state=ExecutionReport.State.SENT,
+        sent_at=timezone.now(),
+        sent_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    if not claimed:
+        raise DirectiveError(_("Báo cáo đã được gửi."), code="sent", status=409)
+    report.refresh_from_db()
+    record_event(
+        actor=by,
+        action="execution_report.sent",
+        target=report,
+        data={"addressee": report.addressee},
+    )
+    return report
+
+
+def execution_report_docx(report: ExecutionReport) -> bytes:
+    """The report as DOCX in the official layout."""
+    from oversight.directives.docx import official_docx
+
+    return official_docx(
+        issuer_parent=report.issuer_parent,
+        issuer=report.issuer_name,
+        number=report.number,
+        place=report.place,
+        dated=report.dated,
+        title="BÁO CÁO",
+        subject=report.subject,
+        addressee=report.addressee,
+        body=report.body,
+        recipients=report.recipients,
+        signer_title=report.signer_title,
+        signer_name=report.signer_name,
+    )

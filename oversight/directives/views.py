@@ -1,18 +1,23 @@
+from datetime import date, datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from oversight.accounts import access
 from oversight.directives import selectors
+from oversight.directives.docx import agenda_docx
 from oversight.directives.forms import (
     BriefingForm,
     DocumentForm,
+    ExecutionReportForm,
     ReportForm,
     ReturnForm,
     SendForm,
@@ -25,14 +30,20 @@ from oversight.directives.services import (
     create_document,
     create_task,
     disseminate,
+    draft_execution_report,
+    execution_report_docx,
     publish_document,
     report_briefing,
     review_report,
+    send_execution_report,
     submit_report,
+    update_execution_report,
 )
 from oversight.lib.pagination import paginate, query_without_page
 from oversight.lib.public_cache import public_page
 from oversight.registry.models import Agency
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required
@@ -94,6 +105,7 @@ def document_detail(request, document_id: int):
             "receipts": receipts,
             "briefing_form": BriefingForm(),
             "unit_names": _unit_names() if can_manage else [],
+            "execution_reports": document.execution_reports.all() if can_manage else [],
         },
     )
 
@@ -303,3 +315,98 @@ def tasks(request):
             "today": today,
         },
     )
+
+
+def _month(request) -> date:
+    try:
+        return datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+@login_required
+def agenda(request, document_id: int):
+    document = access.get_document_for_user(request.user, document_id)
+    month = _month(request)
+    units = selectors.meeting_agenda(request.user, document, month)
+    if request.GET.get("format") == "docx":
+        data = agenda_docx(
+            title=gettext("CHƯƠNG TRÌNH HỌP GIAO BAN TIẾN ĐỘ THÁNG %(m)s")
+            % {"m": month.strftime("%m/%Y")},
+            subtitle=f"{document} — {document.subject}",
+            sections=[
+                (
+                    u.name,
+                    [
+                        f"{t.section} {t.title}: {label}, {t.percent}%"
+                        + "".join(f" | {r.by}: {r.text}" for r in reports)
+                        for t, label, reports in u.rows
+                    ],
+                )
+                for u in units
+            ],
+        )
+        return _docx_response(data, f"chuong-trinh-hop-{month:%Y-%m}.docx")
+    return render(
+        request,
+        "directives/agenda.html",
+        {"document": document, "month": month, "units": units},
+    )
+
+
+def _docx_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_POST
+def report_new(request, document_id: int):
+    document = access.get_document_for_user(request.user, document_id, write=True)
+    report = draft_execution_report(by=request.user, document=document)
+    messages.success(request, _("Đã lập dự thảo báo cáo từ các báo cáo tiến độ."))
+    return redirect("directives:execution_report", report_id=report.pk)
+
+
+@login_required
+def execution_report(request, report_id: int):
+    report = access.get_execution_report_for_user(request.user, report_id)
+    editable = report.state == "draft" and access.can_manage_directives(request.user)
+    initial = {name: getattr(report, name) for name in ExecutionReportForm.base_fields}
+    form = ExecutionReportForm(request.POST or None, initial=initial) if editable else None
+    if request.method == "POST":
+        access.get_execution_report_for_user(request.user, report_id, write=True)
+        if form is None:
+            messages.error(request, _("Báo cáo đã gửi, không sửa được nữa."))
+            return redirect("directives:execution_report", report_id=report.pk)
+        if form.is_valid():
+            try:
+                update_execution_report(by=request.user, report=report, **form.cleaned_data)
+            except DirectiveError as e:
+                form.add_error(None, e.message)
+            else:
+                messages.success(request, _("Đã lưu báo cáo."))
+                return redirect("directives:execution_report", report_id=report.pk)
+    status = 400 if request.method == "POST" else 200
+    ctx = {"report": report, "form": form, "editable": editable}
+    return render(request, "directives/execution_report.html", ctx, status=status)
+
+
+@login_required
+def execution_report_docx_view(request, report_id: int):
+    report = access.get_execution_report_for_user(request.user, report_id)
+    return _docx_response(execution_report_docx(report), f"bao-cao-{report.pk}.docx")
+
+
+@login_required
+@require_POST
+def execution_report_send(request, report_id: int):
+    report = access.get_execution_report_for_user(request.user, report_id, write=True)
+    try:
+        send_execution_report(by=request.user, report=report)
+    except DirectiveError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("Đã ghi nhận báo cáo đã gửi."))
+    return redirect("directives:execution_report", report_id=report.pk)
