@@ -572,11 +572,21 @@ def tasks_visible_to(user: Any) -> QuerySet:
     if user.is_superuser:
         return qs
     q = Q(pk__in=[])
+    from oversight.directives.models import Document
+    from oversight.registry.models import Agency
+
     for path in _reader_paths(user):
+        # Id sets from the small tables rather than joins per task row: cheaper at ~1,600
+        # schools' worth of sub-tasks.
+        agencies_in = Agency.objects.filter(unit__path__startswith=path).values("pk")
         q |= (
-            Q(document__issuer__unit__path__startswith=path)
-            | Q(lead_agency__unit__path__startswith=path)
-            | Q(lead_institution__unit__path__startswith=path)
+            Q(document__in=Document.objects.filter(issuer__in=agencies_in).values("pk"))
+            | Q(lead_agency__in=agencies_in)
+            | Q(
+                lead_institution__in=Institution.objects.filter(unit__path__startswith=path).values(
+                    "pk"
+                )
+            )
         )
     agencies, institutions = directive_units_of(user)
     commune_ids = _commune_committees(user)

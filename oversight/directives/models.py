@@ -138,36 +138,57 @@ def period_of(recurrence: str, on: date) -> tuple[date, date]:
     return date(start_year, 9, 1), date(start_year + 1, 8, 31)
 
 
-def _status_case(today: date) -> Case:
-    """The status of every task on `today`, as one SQL expression (see Task.status_on)."""
+def _status_rules(today: date) -> list[tuple[Q, str]]:
+    """The status of a task on `today` as ordered (condition, status) pairs: the first that
+    holds wins, none holding is "not started" (the same rule as Task.status_on)."""
     done = Q(percent__gte=100)
-    whens = []
+    rules: list[tuple[Q, str]] = []
     for recurrence in (Recurrence.MONTHLY, Recurrence.TERM, Recurrence.SCHOOL_YEAR):
         start, _end = period_of(recurrence, today)
         prev_start, prev_end = period_of(recurrence, start - timedelta(days=1))
         rec = Q(recurrence=recurrence)
         reported_now = Q(last_report_on__gte=start)
-        whens += [
-            When(rec & reported_now & done, then=Value(Status.DONE_ON_TIME)),
-            When(rec & reported_now, then=Value(Status.IN_PROGRESS)),
-            When(
+        rules += [
+            (rec & reported_now & done, Status.DONE_ON_TIME),
+            (rec & reported_now, Status.IN_PROGRESS),
+            (
                 rec
                 & Q(starts_on__lte=prev_end)
                 & (Q(last_report_on__isnull=True) | Q(last_report_on__lt=prev_start)),
-                then=Value(Status.OVERDUE),
+                Status.OVERDUE,
             ),
-            When(rec, then=Value(Status.NOT_STARTED)),
+            (rec, Status.NOT_STARTED),
         ]
-    whens += [
-        When(
+    rules += [
+        (
             done & (Q(deadline__isnull=True) | Q(completed_on__lte=F("deadline"))),
-            then=Value(Status.DONE_ON_TIME),
+            Status.DONE_ON_TIME,
         ),
-        When(done, then=Value(Status.DONE_LATE)),
-        When(deadline__lt=today, then=Value(Status.OVERDUE)),
-        When(percent__gt=0, then=Value(Status.IN_PROGRESS)),
+        (done, Status.DONE_LATE),
+        (Q(deadline__lt=today), Status.OVERDUE),
+        (Q(percent__gt=0), Status.IN_PROGRESS),
     ]
+    return rules
+
+
+def status_case(today: date) -> Case:
+    """The status of every task on `today`, as one SQL expression (see Task.status_on)."""
+    whens = [When(cond, then=Value(status)) for cond, status in _status_rules(today)]
     return Case(*whens, default=Value(Status.NOT_STARTED), output_field=models.CharField())
+
+
+def status_q(status: str, today: date) -> Q:
+    """A WHERE condition on plain columns that holds exactly for the tasks in `status` on
+    `today`, so lists filter with the indexes instead of computing every row's status."""
+    matched = Q(pk__in=[])
+    earlier = Q(pk__in=[])
+    for cond, result in _status_rules(today):
+        if result == status:
+            matched |= cond & ~earlier
+        earlier |= cond
+    if status == Status.NOT_STARTED:
+        matched |= ~earlier
+    return matched
 
 
 def _status_rank() -> Case:
@@ -180,7 +201,7 @@ def _status_rank() -> Case:
 class TaskQuerySet(models.QuerySet):
     def with_status(self, today: date):
         """Annotate `status` (and `status_rank`, overdue first) as of `today`."""
-        return self.annotate(status=_status_case(today)).annotate(status_rank=_status_rank())
+        return self.annotate(status=status_case(today)).annotate(status_rank=_status_rank())
 
     def top_level(self):
         return self.filter(parent__isnull=True)

@@ -9,7 +9,14 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 
 from oversight.accounts.access import documents_visible_to, tasks_visible_to
-from oversight.directives.models import STATUS_ORDER, Document, Status, Task
+from oversight.directives.models import (
+    STATUS_ORDER,
+    Document,
+    Status,
+    Task,
+    status_case,
+    status_q,
+)
 from oversight.lib.text import fold
 from oversight.registry.models import Agency, Institution
 
@@ -46,7 +53,7 @@ def tasks_for(
             coop = Task.objects.filter(cooperating_institutions=unit).values("pk")
             qs = qs.filter(Q(lead_institution=unit) | Q(pk__in=coop))
     if status:
-        qs = qs.filter(status=status)
+        qs = qs.filter(status_q(status, today))
     if due_before is not None:
         qs = qs.filter(deadline__lt=due_before)
     if top_level:
@@ -83,42 +90,62 @@ def dashboard(
     user: Any, today: date, *, overdue_limit: int = 50, units_limit: int = 30
 ) -> Dashboard:
     """Tasks by status, the overdue ones first, and the on-time rate per lead unit, counted on
-    the units' own tasks (a task rolled up from sub-tasks counts through its sub-tasks)."""
-    qs: Any = tasks_visible_to(user).filter(expansion="")
-    qs = qs.with_status(today)
-    counts = {
-        row["status"]: row["n"] for row in qs.order_by().values("status").annotate(n=Count("pk"))
-    }
-    by_status = [(s.value, str(s.label), counts.get(s.value, 0)) for s in STATUS_ORDER]
+    the units' own tasks (a task rolled up from sub-tasks counts through its sub-tasks).
+
+    One grouped pass counts every status per unit (the totals are their sums); names are read
+    only for the units shown."""
+    qs = tasks_visible_to(user).filter(expansion="")
+    grouped = (
+        qs.annotate(status=status_case(today))
+        .order_by()
+        .values_list("lead_agency_id", "lead_institution_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    statuses = [s.value for s in Status]  # Status.values rebuilds its labels on every call
+    per_unit: dict[tuple[int | None, int | None], dict[str, int]] = {}
+    counts = dict.fromkeys(statuses, 0)
+    for agency_id, institution_id, status, n in grouped:
+        per_unit.setdefault((agency_id, institution_id), dict.fromkeys(statuses, 0))[status] = n
+        counts[status] += n
+    by_status = [(s.value, str(s.label), counts[s.value]) for s in STATUS_ORDER]
     overdue = list(
-        qs.filter(status=Status.OVERDUE)
+        qs.filter(status_q(Status.OVERDUE, today))
         .select_related("document", "lead_agency", "lead_institution")
         .order_by("deadline", "id")[:overdue_limit]
     )
-    rows = (
-        qs.order_by()
-        .values("lead_agency__name", "lead_institution__name")
-        .annotate(
-            total=Count("pk"),
-            on_time=Count("pk", filter=Q(status=Status.DONE_ON_TIME)),
-            late=Count("pk", filter=Q(status=Status.DONE_LATE)),
-            overdue=Count("pk", filter=Q(status=Status.OVERDUE)),
+    for task in overdue:
+        task.status = Status.OVERDUE  # type: ignore[attr-defined]
+    rates = [
+        (
+            key,
+            UnitRate(
+                name="",
+                total=sum(c.values()),
+                on_time=c[Status.DONE_ON_TIME],
+                late=c[Status.DONE_LATE],
+                overdue=c[Status.OVERDUE],
+            ),
         )
-    )
-    units = [
-        UnitRate(
-            name=r["lead_agency__name"] or r["lead_institution__name"],
-            total=r["total"],
-            on_time=r["on_time"],
-            late=r["late"],
-            overdue=r["overdue"],
-        )
-        for r in rows
+        for key, c in per_unit.items()
     ]
     # The units that most need a call first: the most overdue, then the lowest rate.
-    units.sort(key=lambda u: (-u.overdue, u.rate if u.rate is not None else 101, u.name))
+    rates.sort(key=lambda x: (-x[1].overdue, x[1].rate if x[1].rate is not None else 101))
+    shown = rates[:units_limit]
+    agencies = dict(
+        Agency.objects.filter(pk__in=[a for (a, _i), _r in shown if a]).values_list("pk", "name")
+    )
+    schools = dict(
+        Institution.objects.filter(pk__in=[i for (_a, i), _r in shown if i]).values_list(
+            "pk", "name"
+        )
+    )
+    for (agency_id, institution_id), rate in shown:
+        rate.name = agencies.get(agency_id) or schools.get(institution_id) or ""
     return Dashboard(
-        by_status=by_status, total=sum(counts.values()), overdue=overdue, units=units[:units_limit]
+        by_status=by_status,
+        total=sum(counts.values()),
+        overdue=overdue,
+        units=[rate for _key, rate in shown],
     )
 
 

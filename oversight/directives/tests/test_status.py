@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from oversight.directives.models import Recurrence, Status, Task
+from oversight.directives.models import Recurrence, Status, Task, status_q
 from oversight.directives.services import submit_report
 from oversight.directives.tests.helpers import make_task
 
@@ -12,9 +12,13 @@ DEADLINE = date(2024, 5, 20)
 
 
 def _status(task, today):
+    """The status three ways, which must agree: in Python, as the SQL expression, and as the
+    WHERE condition lists filter with (which holds for exactly one status)."""
     task.refresh_from_db()
     sql = Task.objects.with_status(today).get(pk=task.pk).status
     assert sql == task.status_on(today)
+    matching = [s for s in Status if Task.objects.filter(status_q(s, today), pk=task.pk).exists()]
+    assert matching == [sql]
     return sql
 
 
@@ -94,3 +98,20 @@ def test_a_school_year_task_is_judged_per_school_year(world):
     _report(world, task, 60, date(2024, 4, 1))
     assert _status(task, date(2024, 8, 31)) == Status.IN_PROGRESS
     assert _status(task, date(2024, 10, 1)) == Status.NOT_STARTED
+
+
+@pytest.mark.parametrize("today", [date(2024, 1, 15), date(2024, 5, 21), date(2024, 9, 2)])
+def test_the_filters_agree_with_the_status_on_every_seed_task(seeded, today):
+    # Some progress on a few tasks, so every status occurs on some date.
+    plan = seeded.docs["plan_39"]
+    tasks = list(Task.objects.filter(document=plan, lead_agency=seeded.committee_a))
+    submit_report(
+        by=seeded.commune_officer, task=tasks[0], text="Xong", percent=100, today=date(2024, 5, 22)
+    )
+    submit_report(
+        by=seeded.commune_officer, task=tasks[1], text="Một nửa", percent=50, today=date(2024, 3, 1)
+    )
+    expected = dict(Task.objects.with_status(today).values_list("pk", "status"))
+    for status in Status:
+        found = set(Task.objects.filter(status_q(status, today)).values_list("pk", flat=True))
+        assert found == {pk for pk, s in expected.items() if s == status}
