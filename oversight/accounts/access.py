@@ -637,6 +637,11 @@ def documents_visible_to(user: Any) -> QuerySet:
     return qs.filter(Q(pk__in=tasks_visible_to(user).values("document_id")) | Q(pk__in=sent))
 
 
+def reads_all_directives(user: Any) -> bool:
+    """The city, the department and inspectors read every document and task in their scope."""
+    return getattr(user, "is_superuser", False) or bool(_reader_paths(user))
+
+
 def can_manage_directives(user: Any) -> bool:
     """The department's roles record documents and tasks and review reports (the city's
     orders reach the department, which follows them to the end)."""

@@ -17,6 +17,7 @@ from oversight.accounts.access import (
     documents_visible_to,
     get_document_for_user,
     get_task_for_user,
+    get_task_report_for_user,
 )
 from oversight.api.api import api, error
 from oversight.directives import selectors
@@ -26,6 +27,7 @@ from oversight.directives.services import (
     create_document,
     create_task,
     resolve_unit,
+    review_report,
     submit_report,
 )
 from oversight.registry.models import Agency
@@ -295,3 +297,20 @@ def post_report(request, task_id: int, payload: ReportIn):
         proposals=payload.proposals,
     )
     return Status(201, report)
+
+
+class ReviewIn(Schema):
+    accept: bool
+    reason: str = ""
+
+
+@router.post(
+    "/task-reports/{report_id}/review",
+    response=ReportOut,
+    summary="Chấp nhận hoặc trả lại báo cáo tiến độ",
+)
+def post_review(request, report_id: int, payload: ReviewIn):
+    report = get_task_report_for_user(request.user, report_id, manage=True)
+    return review_report(
+        by=request.user, report=report, accept=payload.accept, reason=payload.reason
+    )

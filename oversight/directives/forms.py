@@ -86,7 +86,23 @@ class ReportForm(forms.Form):
     proposals = forms.CharField(
         label=_("Đề xuất, kiến nghị"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    evidence = forms.FileField(label=_("Minh chứng"), required=False)
+    evidence = forms.FileField(
+        label=_("Minh chứng"),
+        required=False,
+        help_text=_("PDF, ảnh, DOCX, XLSX hoặc ZIP, tối đa 20 MB."),
+    )
+
+    def clean_evidence(self):
+        f = self.cleaned_data.get("evidence")
+        if f and not f.name.lower().endswith(EVIDENCE_TYPES):
+            raise forms.ValidationError(_("Chỉ nhận tệp PDF, ảnh, DOCX, XLSX hoặc ZIP."))
+        if f and f.size > EVIDENCE_MAX_BYTES:
+            raise forms.ValidationError(_("Tệp minh chứng quá 20 MB."))
+        return f
+
+
+EVIDENCE_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".docx", ".xlsx", ".zip")
+EVIDENCE_MAX_BYTES = 20 * 1024 * 1024
 
 
 class ReturnForm(forms.Form):

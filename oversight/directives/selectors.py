@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
 
 from oversight.accounts.access import documents_visible_to, tasks_visible_to
 from oversight.directives.models import (
@@ -84,6 +85,41 @@ class Dashboard:
     total: int
     overdue: list[Task]
     units: list[UnitRate] = field(default_factory=list)
+    months: list[tuple[date, UnitRate]] = field(default_factory=list)
+
+
+def _months_back(today: date, n: int) -> date:
+    month = today.month - (n - 1)
+    year = today.year + (month - 1) // 12
+    return date(year, (month - 1) % 12 + 1, 1)
+
+
+def on_time_by_month(qs: Any, today: date, months: int = 6) -> list[tuple[date, UnitRate]]:
+    """The on-time rate over time: tasks by the month their deadline fell in (up to today)."""
+    start = _months_back(today, months)
+    rows = (
+        qs.filter(recurrence="", deadline__gte=start, deadline__lte=today)
+        .annotate(status=status_case(today), month=TruncMonth("deadline"))
+        .order_by()
+        .values_list("month", "status")
+        .annotate(n=Count("pk"))
+    )
+    found: dict[date, UnitRate] = {}
+    for month, status, n in rows:
+        month = month.date() if hasattr(month, "date") else month
+        rate = found.setdefault(month, UnitRate(name="", total=0, on_time=0, late=0, overdue=0))
+        rate.total += n
+        if status == Status.DONE_ON_TIME:
+            rate.on_time += n
+        elif status == Status.DONE_LATE:
+            rate.late += n
+        elif status == Status.OVERDUE:
+            rate.overdue += n
+    out = []
+    for i in range(months):
+        month = _months_back(today, months - i)
+        out.append((month, found.get(month, UnitRate("", 0, 0, 0, 0))))
+    return out
 
 
 def dashboard(
@@ -146,6 +182,7 @@ def dashboard(
         total=sum(counts.values()),
         overdue=overdue,
         units=[rate for _key, rate in shown],
+        months=on_time_by_month(qs, today),
     )
 
 

@@ -82,12 +82,14 @@ def document_new(request):
 @login_required
 def document_detail(request, document_id: int):
     document = access.get_document_for_user(request.user, document_id)
+    # Readers follow the document's tasks (each roll-up leads to its units); a commune or a
+    # school sees the tasks it has, its own share of a roll-up included.
     tasks = selectors.tasks_for(
-        request.user, timezone.localdate(), document=document, top_level=True
+        request.user,
+        timezone.localdate(),
+        document=document,
+        top_level=access.reads_all_directives(request.user),
     ).prefetch_related("cooperating_agencies", "cooperating_institutions")
-    if not tasks and not access.can_manage_directives(request.user):
-        # A school or commune sees its own sub-tasks when it sees no top-level task.
-        tasks = selectors.tasks_for(request.user, timezone.localdate(), document=document)
     can_manage = access.can_manage_directives(request.user)
     agencies, institutions = access.directive_units_of(request.user)
     receipts = document.disseminations.filter(

@@ -180,3 +180,29 @@ def test_a_principal_reports_on_the_schools_subtask(world, client):
     detail = _api(client, world.department_officer).get(f"/api/v1/tasks/{parent.pk}").json()
     assert detail["percent"] == 100 and detail["status"] == "done_on_time"
     assert detail["subtasks"] == 1 and detail["cooperating"] == ["all_schools:primary"]
+
+
+def test_the_issuer_returns_a_report_through_the_api_with_a_reason(world, client):
+    task = make_task(world, lead=world.committee_a)
+    commune = _api(client, world.commune_officer)
+    report_id = _post(
+        commune, f"/api/v1/tasks/{task.pk}/reports", {"text": "Xong", "percent": 100}
+    ).json()["id"]
+    r = _post(commune, f"/api/v1/task-reports/{report_id}/review", {"accept": True})
+    assert r.status_code == 403
+    officer = _api(client, world.department_officer)
+    r = _post(officer, f"/api/v1/task-reports/{report_id}/review", {"accept": False})
+    assert r.status_code == 422  # a return needs its reason
+    r = _post(
+        officer,
+        f"/api/v1/task-reports/{report_id}/review",
+        {"accept": False, "reason": "Thiếu minh chứng"},
+    )
+    assert r.status_code == 200 and r.json()["review"] == "returned"
+    task.refresh_from_db()
+    assert task.percent == 0
+    outsider = _api(client, world.outsider)
+    assert (
+        _post(outsider, f"/api/v1/task-reports/{report_id}/review", {"accept": True}).status_code
+        == 404
+    )

@@ -144,3 +144,63 @@ def test_every_seed_document_and_its_tasks_render(seeded, client):
             page = client.get(f"/manage/directives/tasks/{task.pk}/")
             assert page.status_code == 200 and task.title in page.content.decode()
     assert client.get("/manage/directives/tasks/", {"status": "overdue"}).status_code == 200
+
+
+def test_the_dashboard_shows_the_on_time_rate_by_month_of_deadline(world, client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    on_time = make_task(world, title="Đúng hạn", deadline=last_month + timedelta(days=9))
+    submit_report(
+        by=world.commune_officer,
+        task=on_time,
+        text="Xong",
+        percent=100,
+        today=last_month + timedelta(days=5),
+    )
+    make_task(world, title="Trễ", deadline=last_month + timedelta(days=19))
+    client.force_login(world.department_officer)
+    months = dict(client.get("/manage/directives/").context["board"].months)
+    assert len(months) == 6
+    assert (months[last_month].total, months[last_month].on_time, months[last_month].rate) == (
+        2,
+        1,
+        50,
+    )
+    assert months[this_month].total == 0
+
+
+def test_a_commune_sees_its_share_of_a_rolled_up_task_on_the_document_page(world, client):
+    doc = make_document(world)
+    own = make_task(world, doc, title="Việc riêng của xã", lead=world.committee_a)
+    shared = make_task(
+        world, doc, title="Việc chung", lead=world.department, cooperating=["all_communes"]
+    )
+    client.force_login(world.commune_officer)
+    tasks = list(client.get(f"/manage/directives/documents/{doc.pk}/").context["tasks"])
+    assert set(tasks) == {own, shared.subtasks.get(lead_agency=world.committee_a)}
+    client.force_login(world.department_officer)
+    tasks = list(client.get(f"/manage/directives/documents/{doc.pk}/").context["tasks"])
+    assert set(tasks) == {own, shared}
+
+
+def test_evidence_of_an_unknown_type_is_refused(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    task = make_task(world, lead=world.committee_a)
+    client.force_login(world.commune_officer)
+    r = client.post(
+        f"/manage/directives/tasks/{task.pk}/reports/",
+        {
+            "text": "X",
+            "percent": "10",
+            "evidence": SimpleUploadedFile(
+                "virus.exe", b"MZ", content_type="application/octet-stream"
+            ),
+        },
+    )
+    assert r.status_code == 400 and not TaskReport.objects.exists()
