@@ -449,6 +449,12 @@ def send_reminders(*, today: date | None = None, days_before: int = 3) -> Remind
         except IntegrityError:
             continue
         unit = items[0][0].lead
+        record_event(
+            actor=None,
+            action="directives.digest_sent",
+            target=unit,
+            data={"on": str(today), "tasks": [t.pk for t, _due, _status in items]},
+        )
         notify(
             channel="email",
             to=_email_of(unit),

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+
 from oversight.directives.models import Document, Recurrence, Task
 from oversight.directives.seed import ensure_seed_documents
 from oversight.registry.models import Agency, Institution
@@ -86,3 +88,24 @@ def test_a_school_registered_later_gets_its_subtask_on_the_next_load(seeded):
         seeded.high_a.pk,
         late.pk,
     }
+
+
+@pytest.mark.django_db
+def test_the_demo_carries_the_seed_documents_once():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    def seed_demo():
+        call_command(
+            "seed_demo", "--scale", "small", "--schools", "6", "--no-progress", stdout=StringIO()
+        )
+
+    seed_demo()
+    plan = Document.objects.get(seed_key="plan-39")
+    communes = Agency.objects.filter(kind=Agency.Kind.COMMUNE_COMMITTEE).count()
+    shares = Task.objects.get(document=plan, section="III.2.1", parent=None).subtasks.count()
+    assert communes == 114 and shares == communes
+    counts = (Document.objects.count(), Task.objects.count())
+    seed_demo()  # a second run reuses the demo and loads nothing twice
+    assert (Document.objects.count(), Task.objects.count()) == counts
