@@ -223,7 +223,10 @@ def _task_page(request, task, report_form=None, status=200):
     reporting = access.reporting_unit_for(request.user, task)
     subtasks = None
     if task.expansion:
-        subtasks = selectors.tasks_for(request.user, today).filter(parent=task)
+        # Up to one per school of the city: a page at a time, overdue first.
+        subtasks = paginate(
+            request, selectors.tasks_for(request.user, today).filter(parent=task), per_page=50
+        )
     ctx = {
         "task": task,
         "status": task.status_on(today),
@@ -234,6 +237,8 @@ def _task_page(request, task, report_form=None, status=200):
         "report_form": report_form or (ReportForm() if reporting and not task.expansion else None),
         "can_manage": access.can_manage_directives(request.user),
         "return_form": ReturnForm(),
+        "page": subtasks,
+        "query": query_without_page(request),
     }
     return render(request, "directives/task.html", ctx, status=status)
 

@@ -206,3 +206,9 @@ def test_the_issuer_returns_a_report_through_the_api_with_a_reason(world, client
         _post(outsider, f"/api/v1/task-reports/{report_id}/review", {"accept": True}).status_code
         == 404
     )
+
+
+def test_filtering_tasks_by_a_document_one_cannot_see_is_404(world, client):
+    task = make_task(world, lead=world.committee_b)
+    r = _api(client, world.commune_officer).get("/api/v1/tasks", {"document": task.document_id})
+    assert r.status_code == 404
