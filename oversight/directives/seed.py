@@ -250,7 +250,79 @@ def _plan_39(department: Agency) -> Document:
     )
     start = date(2023, 12, 8)
     due = date(2024, 5, 20)  # "Báo cáo kết quả thực hiện … trước ngày 20/5/2024"
+    # Part II: the plan's key tasks for the whole sector, which part III distributes; the
+    # department carries them.
     rows: list[tuple[str, str, Any, list[Any], str]] = [
+        (
+            "II.1",
+            "Rà soát quy hoạch, phát triển mạng lưới cơ sở giáo dục phổ thông",
+            department,
+            [],
+            "Thực hiện công tác quy hoạch, sắp xếp trường học đồng bộ với sáp nhập các đơn vị "
+            "hành chính cấp xã, bảo đảm thuận lợi cho giáo viên, học sinh và thực hiện đúng quy "
+            "định về quy mô trường, quy mô xã.",
+        ),
+        (
+            "II.2.1",
+            "Chuẩn hóa, nâng cao chất lượng đội ngũ cán bộ quản lý, giáo viên",
+            department,
+            [],
+            "Phát triển đội ngũ đáp ứng CT GDPT 2018; rà soát cơ cấu đội ngũ giáo viên theo môn "
+            "học; đào tạo, bồi dưỡng, nâng chuẩn trình độ đào tạo giáo viên; tập huấn tư vấn "
+            "hướng nghiệp, tư vấn tâm lý cho học sinh.",
+        ),
+        (
+            "II.2.2",
+            "Nâng cao đời sống vật chất, tinh thần cho giáo viên",
+            department,
+            [],
+            "Chính sách quan tâm đời sống, điều kiện làm việc của nhà giáo; môi trường văn hóa "
+            "trong trường học; rà soát quy định về hồ sơ, sổ sách, hội thi để giảm áp lực cho "
+            "giáo viên.",
+        ),
+        (
+            "II.2.3",
+            "Tăng cường cơ sở vật chất và thiết bị dạy học, học liệu",
+            department,
+            [],
+            "Bảo đảm cơ sở vật chất, thiết bị dạy học tối thiểu; sử dụng hiệu quả trang thiết bị "
+            "cũ khi sáp nhập; huy động các nguồn lực hợp pháp đầu tư cho giáo dục.",
+        ),
+        (
+            "II.3",
+            "Tăng cường ứng dụng công nghệ thông tin và chuyển đổi số trong giáo dục",
+            department,
+            [],
+            "Triển khai Đề án chuyển đổi số giai đoạn 2022 - 2025; sử dụng chữ ký số, sổ điểm "
+            "điện tử, học bạ điện tử; dữ liệu toàn ngành; tinh giản hồ sơ, sổ sách.",
+        ),
+        (
+            "II.4",
+            "Tăng cường công tác quản lý, chấn chỉnh hoạt động dạy thêm, học thêm",
+            department,
+            [],
+            "Tập trung thông tin, tuyên truyền, phổ biến, quán triệt đến toàn thể cán bộ, công "
+            "chức, viên chức, cha mẹ học sinh và học sinh hiểu đầy đủ về các quy định đối với "
+            "dạy thêm, học thêm. Tổ chức dạy thêm, học thêm trong nhà trường bảo đảm đúng quy "
+            "định.",
+        ),
+        (
+            "II.5",
+            "Thực hiện hiệu quả Chương trình giáo dục phổ thông",
+            department,
+            [],
+            "a) Thực hiện hiệu quả chương trình, phương pháp và hình thức dạy học; b) Thực hiện "
+            "hiệu quả các phương pháp, hình thức kiểm tra, đánh giá.",
+        ),
+        (
+            "II.6",
+            "Tăng cường phối hợp Nhà trường - Gia đình - Xã hội trong công tác giáo dục học sinh",
+            department,
+            [],
+            "Quán triệt các quy định về phối hợp giữa gia đình, nhà trường và xã hội; nhân rộng "
+            "mô hình phối hợp hiệu quả; duy trì họp phụ huynh; hoạt động của Ban đại diện cha mẹ "
+            "học sinh theo Thông tư 55/2011/TT-BGDĐT.",
+        ),
         (
             "III.1.1",
             "Đề xuất chính sách, điều kiện làm việc cho giáo viên",

@@ -58,6 +58,8 @@ def test_the_plan_keeps_its_sections_leads_and_deadlines(seeded):
     assert inspection.deadline == date(2024, 5, 20)
     flexible = _task(plan, "III.1.4", "Bố trí giáo viên")
     assert flexible.lead_agency.name == "Phòng Giáo dục Trung học"
+    tutoring = _task(plan, "II.4", "Tăng cường công tác quản lý")
+    assert tutoring.lead_agency == seeded.department and tutoring.deadline == date(2024, 5, 20)
     schools = _task(plan, "III.3", "Các trường THPT")
     assert [t.lead_institution for t in schools.subtasks.all()] == [seeded.high_a]
     assert schools.subtasks.get().deadline == date(2024, 5, 20)
@@ -83,6 +85,8 @@ def test_a_school_registered_later_gets_its_subtask_on_the_next_load(seeded):
         unit=seeded.commune_b, name="Trường THPT An Thành", level=Institution.Level.UPPER_SECONDARY
     )
     ensure_seed_documents()
+    tutoring = _task(plan, "II.4", "Tăng cường công tác quản lý")
+    assert tutoring.lead_agency == seeded.department and tutoring.deadline == date(2024, 5, 20)
     schools = _task(plan, "III.3", "Các trường THPT")
     assert set(schools.subtasks.values_list("lead_institution", flat=True)) == {
         seeded.high_a.pk,
