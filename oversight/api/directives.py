@@ -299,6 +299,12 @@ def post_report(request, task_id: int, payload: ReportIn):
     return Status(201, report)
 
 
+@router.get("/tasks/{task_id}/reports", response=list[ReportOut], summary="Báo cáo của nhiệm vụ")
+def list_reports(request, task_id: int):
+    task = get_task_for_user(request.user, task_id)
+    return list(task.reports.select_related("by_agency", "by_institution"))
+
+
 class ReviewIn(Schema):
     accept: bool
     reason: str = ""

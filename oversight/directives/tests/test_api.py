@@ -191,6 +191,10 @@ def test_the_issuer_returns_a_report_through_the_api_with_a_reason(world, client
     r = _post(commune, f"/api/v1/task-reports/{report_id}/review", {"accept": True})
     assert r.status_code == 403
     officer = _api(client, world.department_officer)
+    listed = officer.get(f"/api/v1/tasks/{task.pk}/reports").json()
+    assert [(x["id"], x["review"], x["by"]) for x in listed] == [
+        (report_id, "pending", world.committee_a.name)
+    ]
     r = _post(officer, f"/api/v1/task-reports/{report_id}/review", {"accept": False})
     assert r.status_code == 422  # a return needs its reason
     r = _post(
