@@ -534,55 +534,6 @@ def complaints_visible_to(user: Any) -> QuerySet:
     from oversight.complaints.models import Complaint
 
     qs = Complaint.objects.all()
-# --- directives: documents, tasks and progress reports ------------------------------------------
-
-# Roles that read every document and task within their scope; of them, the department's roles
-# also manage them (record documents and tasks, accept or return reports).
-DIRECTIVE_READERS = frozenset({Role.CITY_VIEWER, *DEPARTMENT_ROLES, Role.INSPECTOR})
-
-
-def directive_units_of(user: Any) -> tuple[set[int], set[int]]:
-    """The agencies and institutions the user acts for on tasks (ids): the department and its
-    divisions for department roles, the commune committees for commune officers, the school
-    for its principal and staff."""
-    from oversight.registry.models import Agency
-
-    agencies: set[int] = set()
-    institutions: set[int] = set()
-    for a in _assignments(user):
-        path = _scope_path(a)
-        if a.role in DEPARTMENT_ROLES and path is not None:
-            kinds = [Agency.Kind.DEPARTMENT, Agency.Kind.DIVISION]
-            agencies |= set(
-                Agency.objects.filter(kind__in=kinds, unit__path__startswith=path).values_list(
-                    "pk", flat=True
-                )
-            )
-        elif a.role == Role.COMMUNE_OFFICER and path is not None:
-            agencies |= set(
-                Agency.objects.filter(
-                    kind=Agency.Kind.COMMUNE_COMMITTEE, unit__path__startswith=path
-                ).values_list("pk", flat=True)
-            )
-        elif a.role in SCHOOL_ROLES and a.institution_id:
-            institutions.add(a.institution_id)
-    return agencies, institutions
-
-
-def _reader_paths(user: Any) -> list[str]:
-    return [
-        path
-        for a in _assignments(user)
-        if a.role in DIRECTIVE_READERS and (path := _scope_path(a)) is not None
-    ]
-
-
-def tasks_visible_to(user: Any) -> QuerySet:
-    """Readers see every task in their scope; a commune officer the tasks its committee leads or
-    cooperates on and its schools' sub-tasks; a school its own."""
-    from oversight.directives.models import Task
-
-    qs = Task.objects.all()
     if not getattr(user, "is_authenticated", False):
         return qs.none()
     if user.is_superuser:
@@ -691,6 +642,62 @@ def can_resolve_hotspot(user: Any, hotspot) -> bool:
         return True
     roles = roles_over_unit(user, hotspot.unit)
     return bool(roles & {*DEPARTMENT_ROLES, Role.COMMUNE_OFFICER})
+
+
+# --- directives: documents, tasks and progress reports ------------------------------------------
+
+# Roles that read every document and task within their scope; of them, the department's roles
+# also manage them (record documents and tasks, accept or return reports).
+DIRECTIVE_READERS = frozenset({Role.CITY_VIEWER, *DEPARTMENT_ROLES, Role.INSPECTOR})
+
+
+def directive_units_of(user: Any) -> tuple[set[int], set[int]]:
+    """The agencies and institutions the user acts for on tasks (ids): the department and its
+    divisions for department roles, the commune committees for commune officers, the school
+    for its principal and staff."""
+    from oversight.registry.models import Agency
+
+    agencies: set[int] = set()
+    institutions: set[int] = set()
+    for a in _assignments(user):
+        path = _scope_path(a)
+        if a.role in DEPARTMENT_ROLES and path is not None:
+            kinds = [Agency.Kind.DEPARTMENT, Agency.Kind.DIVISION]
+            agencies |= set(
+                Agency.objects.filter(kind__in=kinds, unit__path__startswith=path).values_list(
+                    "pk", flat=True
+                )
+            )
+        elif a.role == Role.COMMUNE_OFFICER and path is not None:
+            agencies |= set(
+                Agency.objects.filter(
+                    kind=Agency.Kind.COMMUNE_COMMITTEE, unit__path__startswith=path
+                ).values_list("pk", flat=True)
+            )
+        elif a.role in SCHOOL_ROLES and a.institution_id:
+            institutions.add(a.institution_id)
+    return agencies, institutions
+
+
+def _reader_paths(user: Any) -> list[str]:
+    return [
+        path
+        for a in _assignments(user)
+        if a.role in DIRECTIVE_READERS and (path := _scope_path(a)) is not None
+    ]
+
+
+def tasks_visible_to(user: Any) -> QuerySet:
+    """Readers see every task in their scope; a commune officer the tasks its committee leads or
+    cooperates on and its schools' sub-tasks; a school its own."""
+    from oversight.directives.models import Task
+
+    qs = Task.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    q = Q(pk__in=[])
     from oversight.directives.models import Document
     from oversight.registry.models import Agency
 
