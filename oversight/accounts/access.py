@@ -667,3 +667,22 @@ def inspection_plans_visible_to(user: Any):
 def can_use_inspections(user: Any) -> bool:
     """Whether the inspections pages are for this user (the nav link)."""
     return getattr(user, "is_superuser", False) or bool(roles_of(user) & AUTHORITY_ROLES)
+
+
+def get_target_for_user(user: Any, kind: str, target_id: int):
+    """A school, facility or programme to inspect, if `user` can see it; 404 hides the rest.
+    Whether the user's authority may inspect it is decided by the inspection service (403)."""
+    from oversight.programs.models import Facility
+
+    if kind == "institution":
+        return get_institution_for_user(user, target_id)
+    if kind == "program":
+        return get_program_for_user(user, target_id)
+    if kind == "facility":
+        facility = Facility.objects.select_related("unit").filter(pk=target_id).first()
+        if facility is not None and (
+            getattr(user, "is_superuser", False)
+            or roles_over_unit(user, facility.unit) & AUTHORITY_ROLES
+        ):
+            return facility
+    raise Http404
