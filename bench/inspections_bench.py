@@ -2,7 +2,7 @@
 same run (these machines are noisy; absolute times mislead).
 
 Uses the city database that registry_bench.py seeds (oversight_bench) with the programmes that
-public_bench.py adds, or seeds its own (`--seed small|city`, in oversight_inspections_bench).
+public_bench.py adds, or seeds its own (`--seed small|city`, in oversight_inspections_bench_<scale>).
 It then adds the facts the ranking reads: families' and staff-entered consents with their
 enrolments, early withdrawals, suspended programmes and concluded inspections, and times
 `rank_targets` for the department (every school of the city) and one commune.
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 CITY_URL = "postgres://oversight@127.0.0.1:5432/oversight_bench"
-OWN_URL = "postgres://oversight@127.0.0.1:5432/oversight_inspections_bench"
+OWN_URL = "postgres://oversight@127.0.0.1:5432/oversight_inspections_bench_{scale}"
 
 
 def timed(fn, n: int) -> list[float]:
@@ -161,7 +161,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL") or (OWN_URL if args.seed else CITY_URL)
+    url = os.environ.get("DATABASE_URL") or (
+        OWN_URL.format(scale=args.seed) if args.seed else CITY_URL
+    )
     if not url.startswith("postgres"):
         sys.exit("This benchmark needs PostgreSQL (DATABASE_URL=postgres://...).")
     if args.seed:
