@@ -8,7 +8,7 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import File, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -32,6 +32,7 @@ from oversight.inspections.services import (
     complete_corrective_action,
     conclude_inspection,
     create_inspection,
+    create_plan,
     record_check,
     record_sanction,
     start_inspection,
@@ -86,6 +87,39 @@ def ranked_targets(request, filters: Query[TargetFilters]):
         if agency is None:
             raise PermissionDenied
     return selectors.rank_targets(request.user, filters.scope, limit=filters.limit, agency=agency)
+
+
+# --- plans ------------------------------------------------------------------------------------
+
+
+class PlanIn(Schema):
+    title: str
+    period_start: date
+    period_end: date
+    legal_basis: str
+    agency_id: int | None = None
+
+
+class PlanOut(Schema):
+    id: int
+    agency_id: int
+    title: str
+    period_start: date
+    period_end: date
+    legal_basis: str
+    status: str
+
+
+@router.get("/inspection-plans", response=list[PlanOut], summary="Kế hoạch kiểm tra")
+def list_plans(request):
+    return list(access.inspection_plans_visible_to(request.user)[:500])
+
+
+@router.post("/inspection-plans", response={201: PlanOut}, summary="Lập kế hoạch kiểm tra định kỳ")
+def post_plan(request, payload: PlanIn):
+    data = payload.dict()
+    agency = _agency_for(request, data.pop("agency_id"))
+    return 201, _run(create_plan, by=request.user, agency=agency, **data)
 
 
 # --- inspections ------------------------------------------------------------------------------
@@ -288,7 +322,11 @@ def check_item(request, inspection_id: int, item_id: int, payload: ItemIn):
     summary="Thêm ảnh, tài liệu chứng cứ",
 )
 def post_evidence(
-    request, inspection_id: int, item_id: int, file: File[UploadedFile], title: str = ""
+    request,
+    inspection_id: int,
+    item_id: int,
+    file: File[UploadedFile],
+    title: Form[str] = "",
 ):
     item = _item(request, inspection_id, item_id, write=True)
     _run(add_evidence, item=item, by=request.user, title=title, upload=file)

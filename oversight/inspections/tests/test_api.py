@@ -295,3 +295,71 @@ def test_the_public_sees_concluded_results_and_suspended_programmes_without_chil
     transition(program=program, action="suspend", by=world.inspector, reason="Tạm dừng để kiểm tra")
     r = client.get("/api/v1/public/suspensions")
     assert r.json()[0]["program_id"] == program.pk
+
+
+def test_plans_evidence_conclusion_and_sanctions_over_http(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from oversight.api.tests.test_programs_api import bearer
+
+    plan = {
+        "title": "Kế hoạch kiểm tra năm học 2025-2026",
+        "period_start": "2025-09-01",
+        "period_end": "2026-05-31",
+        "legal_basis": "Thông tư 29/2024/TT-BGDĐT",
+    }
+    r = call(client, "post", world.commune_officer, "/api/v1/inspection-plans", plan)
+    assert r.status_code == 201 and r.json()["agency_id"] == world.committee_a.pk
+    bad = {**plan, "period_end": "2025-01-01"}
+    assert call(client, "post", world.inspector, "/api/v1/inspection-plans", bad).status_code == 422
+    r = call(
+        client, "post", world.inspector, "/api/v1/inspections", payload(world, kind="periodic")
+    )
+    pk = r.json()["id"]
+    target_id = r.json()["targets"][0]["id"]
+    call(client, "post", world.inspector, f"/api/v1/inspections/{pk}/start")
+    item = ChecklistItem.objects.get(target__inspection=pk, rule="tt29.a3.no-cut")
+    r = call(
+        client,
+        "patch",
+        world.inspector,
+        f"/api/v1/inspections/{pk}/checklist/{item.pk}",
+        {"status": "breach", "notes": "Cắt tiết Toán tuần 9", "persons_responsible": "GV A"},
+    )
+    assert r.status_code == 200 and r.json()["status"] == "breach"
+    photo = SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\n0000", content_type="image/png")
+    r = client.post(
+        f"/api/v1/inspections/{pk}/checklist/{item.pk}/evidence",
+        {"file": photo, "title": "Ảnh thời khóa biểu"},
+        **bearer(world.inspector),
+    )
+    assert r.status_code == 201 and r.json()["evidence"] == ["Ảnh thời khóa biểu"]
+    sanction = {
+        "target_id": target_id,
+        "kind": "fine",
+        "subject_kind": "organisation",
+        "subject_name": "Trường Tiểu học Đằng Hải",
+        "legal_basis": "Điều 24 Nghị định 04/2021",
+        "amount": 5000000,
+        "decision_number": "03/QĐ-XPHC",
+        "decided_on": "2025-11-20",
+    }
+    url = f"/api/v1/inspections/{pk}/sanctions"
+    assert call(client, "post", world.inspector, url, sanction).status_code == 409  # no conclusion
+    conclusion = {
+        "number": "15/KL-SGDĐT",
+        "concluded_on": "2025-11-10",
+        "subject": "Kết luận kiểm tra",
+        "body": "Có vi phạm.",
+        "recipients": "Trường Tiểu học Đằng Hải",
+        "signer_name": "Nguyễn Văn Kiểm",
+        "signer_title": "Chánh Thanh tra",
+    }
+    r = call(client, "post", world.inspector, f"/api/v1/inspections/{pk}/conclusion", conclusion)
+    assert r.status_code == 200 and r.json()["status"] == "concluded"
+    assert call(client, "post", world.principal, url, sanction).status_code == 403
+    r = call(client, "post", world.inspector, url, {**sanction, "amount": None})
+    assert r.status_code == 422
+    r = call(client, "post", world.inspector, url, sanction)
+    assert r.status_code == 201 and r.json()["amount"] == 5000000
+    assert len(call(client, "get", world.principal, url).json()) == 1
