@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -743,14 +744,15 @@ def release_suspension_for_resume(*, program: Program, by: Any) -> None:
         program=program, lifted_at__isnull=True
     )
     for suspension in open_suspensions:
-        pending = CorrectiveAction.objects.filter(inspection=suspension.inspection_id).exclude(
-            status=CorrectiveAction.Status.VERIFIED
-        )
-        relevant = (
-            pending.filter(target__program=program)
-            | pending.filter(target__institution=program.institution_id or -1)
-            | pending.filter(target__facility=program.facility_id or -1)
-        )
+        # The corrections ordered on this programme or on its school or facility.
+        on_it = Q(target__program=program.pk)
+        if program.institution_id:
+            on_it |= Q(target__institution=program.institution_id)
+        if program.facility_id:
+            on_it |= Q(target__facility=program.facility_id)
+        relevant = CorrectiveAction.objects.filter(
+            on_it, inspection=suspension.inspection_id
+        ).exclude(status=CorrectiveAction.Status.VERIFIED)
         if relevant.exists():
             raise TransitionNotAllowed(
                 _(

@@ -90,6 +90,9 @@ def targets(request):
 @login_required
 def new_inspection(request):
     agencies = _require_planner(request.user)
+    if request.method == "GET" and not request.GET.get("id"):
+        # A target is picked from the suggestions, where its reasons are shown.
+        return redirect("inspections:targets")
     plans = access.inspection_plans_visible_to(request.user).filter(agency__in=agencies)
     initial = {
         "target_kind": request.GET.get("kind", "institution"),
