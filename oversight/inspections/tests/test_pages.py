@@ -125,3 +125,58 @@ def test_the_public_page_lists_suspended_programmes(client, world):
     transition(program=program, action="suspend", by=world.inspector, reason="Tạm dừng để kiểm tra")
     r = client.get("/inspections/public/")
     assert r.status_code == 200 and program.title in r.content.decode()
+
+
+def test_corrections_and_sanctions_through_the_pages(client, world):
+    from oversight.inspections.models import CorrectiveAction, Sanction
+    from oversight.inspections.tests.test_measures import conclude
+
+    inspection = inspect(world, started=True)
+    target = inspection.targets.get()
+    client.force_login(world.inspector)
+    url = f"/inspections/{inspection.pk}/actions/"
+    r = client.post(
+        url,
+        {"target": target.pk, "description": "Sửa", "owner": "khong-co", "deadline": "01/01/2020"},
+    )
+    assert r.status_code == 400 and not CorrectiveAction.objects.exists()
+    client.post(
+        url,
+        {
+            "target": target.pk,
+            "description": "Niêm yết lại kế hoạch dạy thêm",
+            "owner": world.principal.username,
+            "deadline": "31/12/2099",
+        },
+    )
+    action = CorrectiveAction.objects.get()
+    client.force_login(world.principal)
+    r = client.get(f"/inspections/{inspection.pk}/")
+    assert "Báo cáo đã khắc phục" in r.content.decode()
+    client.post(f"/inspections/actions/{action.pk}/complete/", {"note": "Đã niêm yết tại bảng tin"})
+    client.post(f"/inspections/actions/{action.pk}/verify/", {"accepted": "yes"})
+    action.refresh_from_db()
+    assert action.status == "done"  # the principal cannot verify their own correction
+    client.force_login(world.inspector)
+    client.post(f"/inspections/actions/{action.pk}/verify/", {"accepted": "yes"})
+    action.refresh_from_db()
+    assert action.status == "verified"
+
+    conclude(inspection, world.inspector)
+    sanction = {
+        "target": target.pk,
+        "kind": "fine",
+        "subject_kind": "organisation",
+        "subject_name": "Trường Tiểu học Đằng Hải",
+        "legal_basis": "Điều 24 Nghị định 04/2021",
+        "decision_number": "03/QĐ-XPHC",
+        "decided_on": "20/11/2025",
+    }
+    r = client.post(f"/inspections/{inspection.pk}/sanctions/", sanction)
+    assert r.status_code == 400 and not Sanction.objects.exists()  # a fine needs its amount
+    client.post(f"/inspections/{inspection.pk}/sanctions/", {**sanction, "amount": "5000000"})
+    assert Sanction.objects.get().amount == 5_000_000
+    client.logout()
+    body = client.get("/inspections/public/").content.decode()
+    assert "03/QĐ-XPHC" in body and "15/KL-SGDĐT" in body
+    assert "Trường Tiểu học Đằng Hải" in body
