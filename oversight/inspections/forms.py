@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from oversight.accounts.models import User
 from oversight.inspections.models import ChecklistItem, Inspection, Sanction
 
 TARGET_KINDS = [
@@ -30,6 +31,9 @@ class InspectionForm(forms.Form):
     legal_basis = forms.CharField(label=_("Căn cứ pháp lý"), max_length=500)
     starts_on = forms.DateField(label=_("Ngày bắt đầu (dd/mm/yyyy)"))
     ends_on = forms.DateField(label=_("Ngày kết thúc (dd/mm/yyyy)"))
+    members = forms.CharField(
+        label=_("Thành viên đoàn (tên đăng nhập, cách nhau bởi dấu phẩy)"), required=False
+    )
     target_kind = forms.ChoiceField(label=_("Loại đối tượng"), choices=TARGET_KINDS)
     target_id = forms.IntegerField(label=_("Mã đối tượng"), widget=forms.HiddenInput)
     score = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -41,6 +45,16 @@ class InspectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["agency"].choices = [(a.pk, a.name) for a in agencies]
         self.fields["plan"].choices = [("", "—")] + [(p.pk, p.title) for p in plans]
+
+    def clean_members(self) -> list:
+        names = [n.strip() for n in self.cleaned_data["members"].split(",") if n.strip()]
+        users = list(User.objects.filter(username__in=names, is_active=True))
+        missing = set(names) - {u.username for u in users}
+        if missing:
+            raise forms.ValidationError(
+                _("Không có người dùng: %(names)s") % {"names": ", ".join(sorted(missing))}
+            )
+        return users
 
 
 class CheckForm(forms.Form):

@@ -122,6 +122,7 @@ def new_inspection(request):
                 starts_on=d["starts_on"],
                 ends_on=d["ends_on"],
                 plan=plans.filter(pk=d["plan"]).first() if d["plan"] else None,
+                members=d["members"],
                 targets=[
                     services.TargetChoice(
                         kind=d["target_kind"], obj=target, reason=d["reason"], score=d["score"] or 0

@@ -180,3 +180,31 @@ def test_corrections_and_sanctions_through_the_pages(client, world):
     body = client.get("/inspections/public/").content.decode()
     assert "03/QĐ-XPHC" in body and "15/KL-SGDĐT" in body
     assert "Trường Tiểu học Đằng Hải" in body
+
+
+def test_an_inspection_is_planned_from_a_suggestion_with_its_team(client, world):
+    client.force_login(world.commune_officer)
+    assert client.get("/inspections/new/")["Location"] == "/inspections/targets/"
+    data = {
+        "agency": world.committee_a.pk,
+        "kind": "periodic",
+        "title": "Kiểm tra định kỳ",
+        "legal_basis": "Thông tư 29/2024/TT-BGDĐT",
+        "starts_on": "03/11/2025",
+        "ends_on": "07/11/2025",
+        "target_kind": "institution",
+        "target_id": world.school_a.pk,
+        "reason": "Chưa từng được kiểm tra",
+        "members": "thanhtra, khong-co-ai",
+    }
+    r = client.post(f"/inspections/new/?kind=institution&id={world.school_a.pk}", data)
+    assert r.status_code == 200 and "khong-co-ai" in r.content.decode()
+    assert not Inspection.objects.exists()
+    r = client.post(
+        f"/inspections/new/?kind=institution&id={world.school_a.pk}",
+        {**data, "members": "thanhtra"},
+    )
+    inspection = Inspection.objects.get()
+    assert r["Location"] == f"/inspections/{inspection.pk}/"
+    assert list(inspection.members.all()) == [world.inspector]
+    assert inspection.lead == world.commune_officer
