@@ -2,7 +2,8 @@
 same run (these machines are noisy; absolute times mislead).
 
 Uses the city database that registry_bench.py seeds (oversight_bench) with the programmes that
-public_bench.py adds, or seeds its own (`--seed small|city`, in oversight_inspections_bench_<scale>).
+public_bench.py adds, or seeds its own (`--seed small|city`, in
+oversight_inspections_bench_<scale>).
 It then adds the facts the ranking reads: families' and staff-entered consents with their
 enrolments, early withdrawals, suspended programmes and concluded inspections, and times
 `rank_targets` for the department (every school of the city) and one commune.
