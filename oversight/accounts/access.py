@@ -879,3 +879,173 @@ def get_execution_report_for_user(user: Any, report_id: int, *, write: bool = Fa
     if write and not can_manage_directives(user):
         raise PermissionDenied
     return report
+
+
+# --- inspections -------------------------------------------------------------------------------
+# Hai Phong's implementing decision: the department plans inspections of upper-secondary schools
+# and continuing-education centres and may act anywhere in the city; each commune committee
+# plans them for the tutoring facilities and the schools it manages.
+
+INSPECTION_PLANNERS = frozenset({*DEPARTMENT_ROLES, Role.INSPECTOR})
+
+
+def inspection_agencies_for(user: Any) -> list:
+    """The authorities in whose name `user` may plan and carry out inspections."""
+    from oversight.registry.models import Agency
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    qs = Agency.objects.select_related("unit").filter(
+        kind__in=[Agency.Kind.DEPARTMENT, Agency.Kind.COMMUNE_COMMITTEE]
+    )
+    if user.is_superuser:
+        return list(qs)
+    found: dict[int, Agency] = {}
+    for a in _assignments(user):
+        path = _scope_path(a)
+        if path is None:
+            continue
+        if a.role in INSPECTION_PLANNERS:
+            for agency in qs.filter(kind=Agency.Kind.DEPARTMENT, unit__path__startswith=path):
+                found[agency.pk] = agency
+        elif a.role == Role.COMMUNE_OFFICER:
+            for agency in qs.filter(
+                kind=Agency.Kind.COMMUNE_COMMITTEE, unit__path__startswith=path
+            ):
+                found[agency.pk] = agency
+    return sorted(found.values(), key=lambda g: g.pk)
+
+
+def can_act_for_agency(user: Any, agency) -> bool:
+    return any(g.pk == agency.pk for g in inspection_agencies_for(user))
+
+
+def inspectable_institutions(agency) -> QuerySet[Institution]:
+    """Schools an authority may inspect: the department any school in its city; a commune
+    committee the schools it manages."""
+    if agency.kind == "department":
+        return Institution.objects.filter(unit__path__startswith=agency.unit.path)
+    return Institution.objects.filter(managing_agency=agency)
+
+
+def inspectable_facilities(agency):
+    """Outside tutoring facilities an authority may inspect: those in its area."""
+    from oversight.programs.models import Facility
+
+    return Facility.objects.filter(unit__path__startswith=agency.unit.path)
+
+
+def inspectable_programs(agency):
+    """Programmes of the schools and facilities the authority may inspect."""
+    from oversight.programs.models import Program
+
+    return Program.objects.filter(
+        Q(institution__in=inspectable_institutions(agency).values("pk"))
+        | Q(facility__in=inspectable_facilities(agency).values("pk"))
+    )
+
+
+def can_inspect(agency, *, institution=None, facility=None, program=None) -> bool:
+    """Whether the authority may inspect this target (exactly one is given)."""
+    if institution is not None:
+        return inspectable_institutions(agency).filter(pk=institution.pk).exists()
+    if facility is not None:
+        return inspectable_facilities(agency).filter(pk=facility.pk).exists()
+    if program is not None:
+        return inspectable_programs(agency).filter(pk=program.pk).exists()
+    return False
+
+
+def inspections_visible_to(user: Any):
+    """Inspections of the authorities in the user's scopes, those the user takes part in, and
+    (for the target's own people) the inspections of their school; a surprise inspection stays
+    hidden from its target until it starts."""
+    from oversight.inspections.models import Inspection
+
+    qs = Inspection.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    q = Q(lead=user) | Q(members=user)
+    own_schools: list[int] = []
+    for a in _assignments(user):
+        path = _scope_path(a)
+        if a.role in AUTHORITY_ROLES and path is not None:
+            q |= Q(agency__unit__path__startswith=path)
+        elif a.role in {*SCHOOL_ROLES, Role.TEACHER} and a.institution_id:
+            own_schools.append(a.institution_id)
+    if own_schools:
+        started = Q(kind=Inspection.Kind.PERIODIC) | ~Q(status=Inspection.Status.PLANNED)
+        q |= started & (
+            Q(targets__institution__in=own_schools)
+            | Q(targets__program__institution__in=own_schools)
+        )
+    return qs.filter(pk__in=Inspection.objects.filter(q).values("pk"))
+
+
+def can_work_on_inspection(user: Any, inspection) -> bool:
+    """The team (lead and members) and the officials of the inspecting authority."""
+    if getattr(user, "is_superuser", False):
+        return True
+    if inspection.lead_id == getattr(user, "pk", None):
+        return True
+    if inspection.members.filter(pk=user.pk).exists():
+        return True
+    return can_act_for_agency(user, inspection.agency)
+
+
+def get_inspection_for_user(user: Any, inspection_id: int, *, write: bool = False):
+    """The inspection if `user` may see it (and work on it, if `write`); 404 hides the rest."""
+    inspection = (
+        inspections_visible_to(user)
+        .select_related("agency__unit", "lead", "plan")
+        .filter(pk=inspection_id)
+        .first()
+    )
+    if inspection is None:
+        raise Http404
+    if write and not can_work_on_inspection(user, inspection):
+        raise PermissionDenied
+    return inspection
+
+
+def inspection_plans_visible_to(user: Any):
+    """Plans of the authorities in the user's scopes."""
+    from oversight.inspections.models import InspectionPlan
+
+    qs = InspectionPlan.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    q = Q(pk__in=[])
+    for a in _assignments(user):
+        path = _scope_path(a)
+        if a.role in AUTHORITY_ROLES and path is not None:
+            q |= Q(agency__unit__path__startswith=path)
+    return qs.filter(q)
+
+
+def can_use_inspections(user: Any) -> bool:
+    """Whether the inspections pages are for this user (the nav link)."""
+    return getattr(user, "is_superuser", False) or bool(roles_of(user) & AUTHORITY_ROLES)
+
+
+def get_target_for_user(user: Any, kind: str, target_id: int):
+    """A school, facility or programme to inspect, if `user` can see it; 404 hides the rest.
+    Whether the user's authority may inspect it is decided by the inspection service (403)."""
+    from oversight.programs.models import Facility
+
+    if kind == "institution":
+        return get_institution_for_user(user, target_id)
+    if kind == "program":
+        return get_program_for_user(user, target_id)
+    if kind == "facility":
+        facility = Facility.objects.select_related("unit").filter(pk=target_id).first()
+        if facility is not None and (
+            getattr(user, "is_superuser", False)
+            or roles_over_unit(user, facility.unit) & AUTHORITY_ROLES
+        ):
+            return facility
+    raise Http404

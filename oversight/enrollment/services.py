@@ -557,6 +557,11 @@ def record_fee(
                 "số đã thu không quá số phải thu."
             )
         )
+    if collected > 0 and program.status == Program.Status.SUSPENDED:
+        # A suspension freezes fee collection until it is lifted.
+        raise EnrollmentError(
+            _("Chương trình đang tạm dừng: không được thu tiền."), code="suspended", status=409
+        )
     if collected > 0:
         if collected_on is None:
             raise EnrollmentError(_("Cần ghi ngày thu."))

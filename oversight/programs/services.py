@@ -527,6 +527,11 @@ def transition(*, program: Program, action: str, by: Any, reason: str = "") -> P
     reason = nfc(reason)
     if needs_reason and len(reason) < 5:
         raise ProgramInputError({"reason": _("Cần ghi rõ lý do.")})
+    if action == "resume":
+        # A suspension ordered by an inspection lifts only once its corrections are verified.
+        from oversight.inspections.services import release_suspension_for_resume
+
+        release_suspension_for_resume(program=program, by=by)
     old = program.status
     program.status, program.status_reason = target, reason
     program.save(update_fields=["status", "status_reason", "updated_at"])
