@@ -1,0 +1,236 @@
+"""The rule pack as data, the engine's reconciliation of findings, and the approval gate."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.utils.module_loading import import_string
+
+from oversight.audit.models import AuditEvent
+from oversight.compliance.models import Finding, Rule, RulePack
+from oversight.compliance.rulepacks import load_pack, read_pack
+from oversight.compliance.services import (
+    ApprovalBlocked,
+    act_on_finding,
+    active_pack,
+    evaluate_institutions,
+    evaluate_program,
+)
+from oversight.compliance.tests.helpers import live, submitted
+from oversight.programs.models import Program, TeacherReport
+from oversight.programs.services import transition, update_program
+from oversight.testing import make_subject
+
+RULES_MD = {
+    # Circular 29
+    "tt29.a3.voluntary", "tt29.a3.no-cut", "tt29.a4.primary", "tt29.a4.own-students",
+    "tt29.a4.no-manage", "tt29.a5.free", "tt29.a5.groups", "tt29.a5.application",
+    "tt29.a5.by-subject", "tt29.a5.size", "tt29.a5.no-interleave", "tt29.a5.two-periods",
+    "tt29.a5.published", "tt29.a6.registered", "tt29.a6.disclosed", "tt29.a6.teacher-report",
+    "tt29.a7.fee-agreed", "tt29.a3.hours",
+    # Circular 17
+    "tt17.a4.two-sessions", "tt17.a4.primary", "tt17.a5.application", "tt17.fee-agreed",
+    "tt17.own-students",
+    # linkage and fees
+    "link.voluntary", "link.outside-hours", "link.alternative", "link.disclosed",
+    "link.cost-recovery", "link.partner-licensed", "link.records", "link.stop-notice",
+    "fees.published-line", "fees.no-bundle", "fees.no-advance", "fees.no-parents-board",
+    "fees.consent-first",
+}  # fmt: skip
+CHECKLIST = {
+    "tt29.a3.no-cut", "tt17.a5.application", "tt17.own-students", "link.cost-recovery",
+    "link.records", "fees.no-parents-board",
+}  # fmt: skip
+
+
+def test_every_rule_of_rules_md_is_in_the_pack_with_its_citation_and_dates(db):
+    rules = {r.code: r for r in active_pack().rules.all()}
+    assert set(rules) == RULES_MD
+    assert {c for c, r in rules.items() if r.checklist_only} == CHECKLIST
+    for r in rules.values():
+        assert r.citation_document and r.title and r.explanation and r.regime
+        if r.check_name:
+            assert callable(import_string(r.check_name))
+    assert rules["tt17.fee-agreed"].effective_to == date(2025, 2, 13)
+    assert rules["tt29.a5.free"].effective_from == date(2025, 2, 14)
+    assert rules["tt29.a5.free"].citation == "khoản 1, Điều 5, Thông tư 29/2024/TT-BGDĐT"
+    assert active_pack().settings["hours_window"] is None
+
+
+def test_loading_the_pack_again_changes_nothing_and_a_correction_needs_no_code(db):
+    data = read_pack()
+    before = list(Rule.objects.order_by("pk").values())
+    load_pack(data)
+    assert list(Rule.objects.order_by("pk").values()) == before
+    data["rules"][0]["citation"]["clause"] = "khoản 1 (đã sửa)"
+    data["rules"][0]["effective_from"] = "2025-02-15"
+    load_pack(data)
+    rule = Rule.objects.get(pack=active_pack(), code=data["rules"][0]["id"])
+    assert rule.citation_clause == "khoản 1 (đã sửa)" and rule.effective_from == date(2025, 2, 15)
+    assert Rule.objects.count() == len(before)
+
+
+def test_a_new_version_of_the_pack_retires_the_old_one(db):
+    data = read_pack()
+    data["version"] = 2
+    load_pack(data)
+    assert active_pack().version == 2
+    assert RulePack.objects.filter(version=1, is_active=False).exists()
+
+
+def test_a_finding_names_rule_object_date_citation_facts_and_remedy(world):
+    program = submitted(world, kind="in_school_tutoring", fee_amount=100_000)
+    evaluate_program(program)
+    f = Finding.objects.get(program=program, rule_code="tt29.a5.free", key="fee")
+    assert f.severity == "violation" and f.institution == world.school_a
+    assert f.unit == world.commune_a and f.occurred_on >= date(2025, 10, 1)
+    assert f.citation == "khoản 1, Điều 5, Thông tư 29/2024/TT-BGDĐT"
+    assert "100.000 đ" in f.message and f.facts["fee"] == 100_000 and f.remedy
+    assert list(f.history.values_list("action", flat=True)) == ["opened"]
+
+
+def test_re_running_never_duplicates_and_resolves_findings_whose_facts_are_gone(world):
+    program = submitted(world, kind="in_school_tutoring", fee_amount=100_000)
+    evaluate_program(program)
+    first = set(Finding.objects.values_list("pk", flat=True))
+    assert evaluate_program(program).opened == 0
+    assert set(Finding.objects.values_list("pk", flat=True)) == first
+    assert {"tt29.a5.free", "tt29.a4.primary"} <= live(program)
+    transition(program=program, action="return", by=world.principal, reason="Sửa lại mức thu")
+    update_program(
+        program=program, by=world.principal, fee_amount=0, subject=make_subject("Âm nhạc")
+    )
+    summary = evaluate_program(program)
+    assert summary.resolved >= 2 and summary.opened == 0
+    assert not {"tt29.a5.free", "tt29.a4.primary"} & live(program)
+    gone = Finding.objects.get(rule_code="tt29.a5.free", key="fee")
+    assert gone.status == "resolved" and gone.closed_at is not None
+    assert list(gone.history.values_list("action", flat=True)) == ["opened", "resolved"]
+
+
+def test_a_dismissed_finding_stays_dismissed_while_its_facts_remain(world):
+    program = submitted(world, kind="in_school_tutoring", fee_amount=100_000)
+    evaluate_program(program)
+    f = Finding.objects.get(rule_code="tt29.a5.free", key="fee")
+    with pytest.raises(Exception, match="lý do"):
+        act_on_finding(finding=f, action="dismiss", by=world.commune_officer, reason="ngắn")
+    f.refresh_from_db()
+    assert f.status == "open"
+    act_on_finding(
+        finding=f, action="dismiss", by=world.commune_officer, reason="Lớp đã dừng thu từ tháng 10"
+    )
+    evaluate_program(program)
+    assert not Finding.objects.live().filter(rule_code="tt29.a5.free", key="fee").exists()
+    assert Finding.objects.filter(rule_code="tt29.a5.free", key="fee").count() == 1
+
+
+def test_the_school_acknowledges_and_resolves_but_only_an_authority_dismisses(world):
+    program = submitted(world, kind="in_school_tutoring", fee_amount=100_000)
+    evaluate_program(program)
+    f = Finding.objects.get(rule_code="tt29.a5.free", key="fee")
+    from django.core.exceptions import PermissionDenied
+
+    for user in (world.principal, world.teacher_user, world.outsider, world.commune_officer_b):
+        with pytest.raises(PermissionDenied):
+            act_on_finding(finding=f, action="dismiss", by=user, reason="Không đúng sự thật đâu")
+    for user in (world.teacher_user, world.partner, world.city_viewer, world.outsider):
+        with pytest.raises(PermissionDenied):
+            act_on_finding(finding=f, action="acknowledge", by=user)
+    assert act_on_finding(finding=f, action="acknowledge", by=world.principal).status == (
+        "acknowledged"
+    )
+    evaluate_program(program)  # an acknowledged finding whose facts remain stays as it is
+    f.refresh_from_db()
+    assert f.status == "acknowledged"
+    assert act_on_finding(finding=f, action="resolve", by=world.principal).status == "resolved"
+    assert AuditEvent.objects.filter(action="finding.resolve").count() == 1
+
+
+def test_a_violation_blocks_approval_unless_the_authority_records_a_reason(world):
+    program = submitted(world, kind="in_school_tutoring", fee_amount=100_000)
+    with pytest.raises(ApprovalBlocked) as e:
+        transition(program=program, action="approve", by=world.principal)
+    assert "tt29.a5.free" in str(e.value) and "Điều 5" in str(e.value)
+    with pytest.raises(ApprovalBlocked):
+        transition(program=program, action="approve", by=world.principal, override_reason="ngắn")
+    program.refresh_from_db()
+    assert program.status == "submitted" and not program.versions.exists()
+    reason = "Hiệu trưởng cam kết không thu tiền từ buổi đầu"
+    program = transition(
+        program=program, action="approve", by=world.principal, override_reason=reason
+    )
+    assert program.status == "approved"
+    event = AuditEvent.objects.get(action="program.approve")
+    assert event.data["override_reason"] == reason and "tt29.a5.free" in event.data["overridden"]
+    f = Finding.objects.get(rule_code="tt29.a5.free", key="fee")
+    assert f.override_reason == reason
+    assert f.history.filter(action="overridden", actor=world.principal, note=reason).exists()
+
+
+def test_a_lawful_programme_is_approved_without_any_override(world):
+    program = submitted(world, institution=world.school_b, by=world.outsider, grades=[9])
+    program = transition(program=program, action="approve", by=world.commune_officer_b)
+    assert program.status == "approved"
+    assert not Finding.objects.filter(program=program, severity="violation").exists()
+
+
+def test_a_teacher_who_owns_a_facility_is_found_on_their_school(world):
+    report = TeacherReport.objects.create(
+        teacher=world.teacher,
+        subject=world.math,
+        facility_name="Trung tâm Hương Toán",
+        place="Số 1 Lạch Tray",
+        form="in_person",
+        times="Thứ 7, 8:00–10:00",
+        relationship="owner",
+        starts_on=date(2025, 9, 6),
+    )
+    evaluate_institutions([world.school_a])
+    f = Finding.objects.get(rule_code="tt29.a4.no-manage")
+    assert f.institution == world.school_a and f.program is None
+    assert "Phạm Thu Hương" in f.message and f.occurred_on == date(2025, 9, 6)
+    report.relationship = "employee"
+    report.save()
+    assert evaluate_institutions([world.school_a]).resolved == 1
+
+
+def test_a_fact_change_re_evaluates_after_commit(world, django_capture_on_commit_callbacks):
+    from oversight.compliance.tests.helpers import submitted as _submitted
+    from oversight.programs.services import set_official_timetable
+
+    program = _submitted(world, institution=world.school_b, by=world.outsider, grades=[9])
+    with django_capture_on_commit_callbacks(execute=True):
+        program = transition(program=program, action="approve", by=world.commune_officer_b)
+    assert "link.outside-hours" not in live(program)
+    from datetime import time
+
+    with django_capture_on_commit_callbacks(execute=True):
+        set_official_timetable(
+            institution=world.school_b,
+            school_year=world.year,
+            slots=[{"weekday": 2, "start": time(13, 30), "end": time(17, 0)}],
+            by=world.outsider,
+        )
+    # make_program's linkage meets on Tuesdays 16:45–17:30, now inside the afternoon timetable
+    assert "link.outside-hours" in live(program)
+
+
+def test_the_nightly_command_is_idempotent(world):
+    submitted(world, kind="in_school_tutoring", fee_amount=100_000)
+    call_command("evaluate_compliance")
+    count = Finding.objects.count()
+    call_command("evaluate_compliance")
+    assert Finding.objects.count() == count > 0
+
+
+def test_drafts_are_not_judged(world):
+    from oversight.testing import make_program
+
+    draft = make_program(
+        institution=world.school_a, by=world.principal, kind="in_school_tutoring", fee_amount=1
+    )
+    assert evaluate_program(draft).programs == 0
+    assert not Finding.objects.exists()
+    assert Program.objects.get(pk=draft.pk).status == "draft"
