@@ -304,7 +304,7 @@ def _teachers(programs: list[Program], out: dict[int, ProgramFacts]) -> None:
         "teacher_id", "facility_id", "facility_name"
     ):
         for p in programs:
-            if p.facility_id and (fid == p.facility_id or fname == p.facility.name):
+            if p.facility is not None and (fid == p.facility_id or fname == p.facility.name):
                 reported.add((p.pk, tid))
     for p in programs:
         f = out[p.pk]

@@ -35,7 +35,7 @@ def findings_for(
     qs = access.findings_visible_to(user).select_related("program", "institution", "unit", "rule")
     kind, pk = parse_scope(scope)
     if kind == "commune":
-        unit = Unit.objects.filter(pk=pk).first()
+        unit = Unit.objects.filter(pk=pk or 0).first()
         qs = qs.filter(unit__path__startswith=unit.path) if unit else qs.none()
     elif kind == "institution":
         qs = qs.filter(institution_id=pk)

@@ -118,7 +118,10 @@ def _thresholds() -> list[Threshold]:
 
 
 def _unit_of(program: Program) -> Unit:
-    return program.institution.unit if program.institution else program.facility.unit
+    if program.institution is not None:
+        return program.institution.unit
+    assert program.facility is not None  # a programme has a provider (a database constraint)
+    return program.facility.unit
 
 
 def evaluate_programs(programs: list[Program]) -> Summary:
@@ -196,8 +199,8 @@ def evaluate_institutions(institutions: list[Institution]) -> Summary:
         for i in institutions
     }
     with transaction.atomic():
-        o, r = _reconcile(found, {f"institution:{i.pk}": i for i in institutions}, timezone.now())
-    summary.opened, summary.resolved = o, r
+        objects = {f"institution:{i.pk}": i for i in institutions}
+        summary.opened, summary.resolved = _reconcile(found, objects, timezone.now())
     return summary
 
 
