@@ -124,10 +124,11 @@ def _unit_of(program: Program) -> Unit:
     return program.facility.unit
 
 
-def evaluate_programs(programs: list[Program]) -> Summary:
-    """Judge each programme against the active pack; reconcile findings and signals."""
+def evaluate_programs(programs: list[Program], *, rules: set[str] | None = None) -> Summary:
+    """Judge each programme against the active pack; reconcile findings and signals. With
+    `rules`, only those rules are judged (and only their findings reconciled; no signals)."""
     pack = active_pack()
-    checks = _checks(pack)
+    checks = [(r, c) for r, c in _checks(pack) if rules is None or r.code in rules]
     thresholds = _thresholds()
     share = next(
         (t.params.get("share", 0.5) for t in thresholds if t.code == "stacked_linkage"), 0.5
@@ -148,7 +149,7 @@ def evaluate_programs(programs: list[Program]) -> Summary:
                 if _applies(rule, p):
                     hits += [(rule, h) for h in check(f, rule) if rule.in_force(h.occurred_on)]
             found[f"program:{p.pk}"] = hits
-            for m, t in measure(f, thresholds):
+            for m, t in measure(f, thresholds) if rules is None else []:
                 signals.append(
                     RiskSignal(
                         program=p,
@@ -164,9 +165,10 @@ def evaluate_programs(programs: list[Program]) -> Summary:
                     )
                 )
         with transaction.atomic():
-            o, r = _reconcile(found, {f"program:{p.pk}": p for p in batch}, now)
-            RiskSignal.objects.filter(program__in=batch).delete()
-            RiskSignal.objects.bulk_create(signals)
+            o, r = _reconcile(found, {f"program:{p.pk}": p for p in batch}, now, rules)
+            if rules is None:
+                RiskSignal.objects.filter(program__in=batch).delete()
+                RiskSignal.objects.bulk_create(signals)
         summary.programs += len(batch)
         summary.opened += o
         summary.resolved += r
@@ -200,17 +202,22 @@ def evaluate_institutions(institutions: list[Institution]) -> Summary:
     }
     with transaction.atomic():
         objects = {f"institution:{i.pk}": i for i in institutions}
-        summary.opened, summary.resolved = _reconcile(found, objects, timezone.now())
+        summary.opened, summary.resolved = _reconcile(found, objects, timezone.now(), {rule.code})
     return summary
 
 
 def _reconcile(
-    found: dict[str, list[tuple[Rule, Hit]]], objects: dict[str, Any], now: datetime
+    found: dict[str, list[tuple[Rule, Hit]]],
+    objects: dict[str, Any],
+    now: datetime,
+    rules: set[str] | None = None,
 ) -> tuple[int, int]:
     """Open what is new, refresh what persists, resolve what is gone (bulk)."""
     existing = Finding.objects.filter(subject__in=list(found)).filter(
         Q(status__in=Finding.LIVE) | Q(status=Finding.Status.DISMISSED)
     )
+    if rules is not None:
+        existing = existing.filter(rule_code__in=rules)
     live: dict[tuple[str, str, str], Finding] = {}
     dismissed: set[tuple[str, str, str]] = set()
     for f in existing:

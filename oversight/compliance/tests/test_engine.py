@@ -234,3 +234,16 @@ def test_drafts_are_not_judged(world):
     assert evaluate_program(draft).programs == 0
     assert not Finding.objects.exists()
     assert Program.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_judging_only_some_rules_leaves_the_other_findings_alone(world):
+    from oversight.compliance.services import evaluate_programs
+
+    program = submitted(world, kind="in_school_tutoring", fee_amount=100_000)
+    evaluate_program(program)
+    before = live(program)
+    Program.objects.filter(pk=program.pk).update(fee_amount=0)
+    program.refresh_from_db()
+    s = evaluate_programs([program], rules={"tt29.a4.primary"})
+    assert s.resolved == 0 and live(program) == before
+    assert evaluate_programs([program], rules={"tt29.a5.free"}).resolved == 1
