@@ -97,7 +97,11 @@ def build(schools: int, seed: int = 7) -> None:
 
     rng = random.Random(seed)
     city = load_units().city
-    communes = list(city.children.order_by("code"))
+    communes = [
+        u
+        for u in city.children.filter(kind__in=("ward", "commune", "special_zone")).order_by("code")
+        if u.is_current()
+    ]
     _, year = ensure_years()
     maths, _ = Subject.objects.get_or_create(
         name="Toán", defaults={"code": "toan", "search_name": "toan"}

@@ -185,6 +185,15 @@ class Finding(models.Model):
 class FindingEvent(models.Model):
     """The history of a finding: opened, acknowledged, resolved, dismissed, overridden."""
 
+    LABELS = {
+        "opened": _("Phát hiện"),
+        "acknowledge": _("Tiếp nhận"),
+        "resolve": _("Đánh dấu đã khắc phục"),
+        "resolved": _("Tự đóng: sự việc không còn trong dữ liệu"),
+        "dismiss": _("Bác bỏ"),
+        "overridden": _("Phê duyệt vượt"),
+    }
+
     finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="history")
     action = models.CharField(max_length=20)
     actor = models.ForeignKey(
@@ -198,6 +207,10 @@ class FindingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.finding_id} {self.action}"
+
+    @property
+    def label(self) -> str:
+        return str(self.LABELS.get(self.action, self.action))
 
 
 class RiskSignal(models.Model):

@@ -266,7 +266,7 @@ def _reconcile(
     FindingEvent.objects.bulk_create(
         [FindingEvent(finding=f, action="opened") for f in new]
         + [
-            FindingEvent(finding=f, action="resolved", note="Sự việc không còn trong dữ liệu.")
+            FindingEvent(finding=f, action="resolved")
             for f in gone
         ]
     )

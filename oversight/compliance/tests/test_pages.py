@@ -61,7 +61,7 @@ def test_acknowledge_resolve_and_dismiss_are_plain_posts(client, world, paid_in_
     f.refresh_from_db()
     assert f.status == "dismissed"
     page = client.get(reverse("compliance:finding", args=[f.pk])).content.decode()
-    assert "Đã kiểm tra, trường đã dừng thu" in page and "acknowledge" in page
+    assert "Đã kiểm tra, trường đã dừng thu" in page and "Tiếp nhận" in page
 
 
 def test_the_programme_page_has_a_compliance_panel_for_those_who_oversee_it(
