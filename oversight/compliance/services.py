@@ -265,10 +265,7 @@ def _reconcile(
         Finding.objects.bulk_update(gone, ["status", "closed_at"])
     FindingEvent.objects.bulk_create(
         [FindingEvent(finding=f, action="opened") for f in new]
-        + [
-            FindingEvent(finding=f, action="resolved")
-            for f in gone
-        ]
+        + [FindingEvent(finding=f, action="resolved") for f in gone]
     )
     return len(new), len(gone)
 

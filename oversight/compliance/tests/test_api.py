@@ -169,3 +169,31 @@ def test_the_engine_runs_on_demand_for_a_scope_the_user_oversees(client, world):
     assert r.status_code == 200
     r = call(client, "post", world.department_officer, url, {"scope": "program:abc"})
     assert r.status_code == 422
+
+
+def test_a_facilitys_findings_are_for_its_commune(client, world):
+    from oversight.programs.services import create_facility
+
+    facility = create_facility(
+        by=world.commune_officer,
+        name="Trung tâm Học Tốt",
+        unit=world.commune_a,
+        address="Số 5 Lê Chân",
+        representative="Nguyễn Văn Tư",
+    )
+    program = submitted(
+        world,
+        institution=None,
+        facility=facility,
+        by=world.commune_officer,
+        kind="outside_tutoring",
+        grades=[9],
+    )
+    evaluate_program(program)
+    url = f"/api/v1/programs/{program.pk}/findings"
+    rules = {f["rule"] for f in call(client, "get", world.commune_officer, url).json()}
+    assert "tt29.a6.registered" in rules
+    assert call(client, "get", world.commune_officer_b, url).status_code == 404
+    assert call(client, "get", world.principal, url).status_code == 404
+    items = call(client, "get", world.commune_officer_b, "/api/v1/findings").json()["items"]
+    assert items == []

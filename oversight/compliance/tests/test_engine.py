@@ -247,3 +247,84 @@ def test_judging_only_some_rules_leaves_the_other_findings_alone(world):
     s = evaluate_programs([program], rules={"tt29.a4.primary"})
     assert s.resolved == 0 and live(program) == before
     assert evaluate_programs([program], rules={"tt29.a5.free"}).resolved == 1
+
+
+def test_submitting_judges_the_programme_once_committed(world, django_capture_on_commit_callbacks):
+    from oversight.testing import make_program
+
+    program = make_program(
+        institution=world.school_a, by=world.principal, kind="in_school_tutoring", fee_amount=1
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(program=program, action="submit", by=world.principal)
+    assert "tt29.a5.free" in live(program)
+
+
+def test_a_fee_collected_months_ahead_is_found_once_recorded(
+    world, django_capture_on_commit_callbacks
+):
+    from oversight.enrollment.services import record_fee
+    from oversight.enrollment.tests.helpers import approved_program, grant
+
+    program = approved_program(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        grant(world, program)
+    assert "fees.no-advance" not in live(program)
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    with django_capture_on_commit_callbacks(execute=True):
+        record_fee(
+            program=program,
+            student=world.student_a1,
+            by=world.principal,
+            period_start=today,
+            period_end=today.replace(day=1) + (date(2026, 5, 1) - date(2026, 1, 1)),
+            billed=600_000,
+            collected=600_000,
+            collected_on=today,
+            receipt_number="BL-01",
+        )
+    assert "fees.no-advance" in live(program)
+
+
+def test_a_teachers_form_03_report_re_judges_the_facilitys_programmes(
+    world, django_capture_on_commit_callbacks
+):
+    from oversight.programs.models import StaffMember
+    from oversight.programs.services import create_facility, report_outside_teaching
+    from oversight.testing import make_program
+
+    facility = create_facility(
+        by=world.commune_officer,
+        name="Trung tâm Học Tốt",
+        unit=world.commune_a,
+        address="Số 5 Lê Chân",
+        representative="Nguyễn Văn Tư",
+        registration_number="0201111111",
+    )
+    program = make_program(
+        institution=None,
+        facility=facility,
+        by=world.commune_officer,
+        kind="outside_tutoring",
+        grades=[5],
+        subject=make_subject("Âm nhạc"),
+    )
+    StaffMember.objects.filter(program=program).update(teacher=world.teacher)
+    transition(program=program, action="submit", by=world.commune_officer)
+    evaluate_program(program)
+    assert "tt29.a6.teacher-report" in live(program)
+    with django_capture_on_commit_callbacks(execute=True):
+        report_outside_teaching(
+            by=world.teacher_user,
+            subject=make_subject("Âm nhạc"),
+            facility=facility,
+            facility_name="",
+            place="Số 5 Lê Chân",
+            form="in_person",
+            times="Thứ 7, 8:00–9:30",
+            relationship="none",
+            starts_on=date(2025, 10, 1),
+        )
+    assert "tt29.a6.teacher-report" not in live(program)
