@@ -680,16 +680,18 @@ def fee_no_advance(f: ProgramFacts, rule: RuleDates) -> list[Hit]:
 def fee_consent_first(f: ProgramFacts, rule: RuleDates) -> list[Hit]:
     """Money collected on a day the family's latest decision was not a grant."""
     hits = []
+    by_student: dict[int, list[tuple[date, int, str]]] = {}
+    for c in f.consents:
+        by_student.setdefault(c.student_id, []).append(
+            (timezone.localdate(c.at), c.seq, c.decision)
+        )
     for x in f.fees:
         if x.collected <= 0 or x.collected_on is None or not rule_in_force(rule, x.collected_on):
             continue
-        before = [
-            c
-            for c in f.consents
-            if c.student_id == x.student_id and timezone.localdate(c.at) <= x.collected_on
-        ]
-        last = max(before, key=lambda c: c.seq) if before else None
-        if last is None or last.decision != "granted":
+        day = x.collected_on
+        before = [c for c in by_student.get(x.student_id, []) if c[0] <= day]
+        last = max(before, key=lambda c: c[1]) if before else None
+        if last is None or last[2] != "granted":
             hits.append(
                 Hit(
                     f"fee:{x.id}",
@@ -735,3 +737,39 @@ def no_manage(reports: list[OwnerReport], rule: RuleDates, today: date) -> list[
                 )
             )
     return hits
+
+
+# The kinds of facts (facts.PARTS) each check reads, so judging a few rules gathers only what
+# they need. A check missing here gets every kind.
+NEEDS: dict[str, frozenset[str]] = {
+    name: frozenset(parts.split())
+    for name, parts in {
+        "voluntary": "enrollments consents",
+        "application": "enrollments",
+        "published_first": "enrollments disclosure",
+        "primary": "sessions",
+        "in_school_free": "sessions fees enrollments",
+        "tt17_fee_agreed": "sessions",
+        "tt17_two_sessions": "sessions",
+        "eligible_groups": "enrollments groups classes",
+        "by_subject": "enrollments groups classes sessions",
+        "class_size": "enrollments groups sessions",
+        "in_school_outside_hours": "sessions slots",
+        "linkage_outside_hours": "sessions slots",
+        "two_periods": "sessions",
+        "hours_window": "sessions",
+        "facility_registered": "sessions",
+        "facility_disclosed": "staff sessions enrollments disclosure",
+        "teacher_report": "teachers sessions",
+        "own_students": "teachers enrollments classes sessions",
+        "outside_fee_agreed": "sessions",
+        "alternative": "sessions",
+        "linkage_disclosed": "staff sessions enrollments disclosure",
+        "partner_licensed": "sessions",
+        "stop_refund": "fees enrollments",
+        "fee_published_line": "fees sessions",
+        "fee_no_bundle": "fees receipts",
+        "fee_no_advance": "fees enrollments",
+        "fee_consent_first": "fees consents enrollments",
+    }.items()
+}

@@ -144,101 +144,143 @@ PROGRAM_RELATED = (
 )
 
 
-def gather(programs: list[Program], *, settings: dict[str, Any], stacked_share: float = 0.5):
-    """The facts of each programme, by programme id."""
+def gather(
+    programs: list[Program],
+    *,
+    settings: dict[str, Any],
+    stacked_share: float = 0.5,
+    parts: frozenset[str] | None = None,
+):
+    """The facts of each programme, by programme id; with `parts`, only those kinds of facts
+    (see PARTS), for judging a few rules."""
     today = timezone.localdate()
     ids = [p.pk for p in programs]
     out = {
         p.pk: ProgramFacts(program=p, today=today, academic=is_academic(p), settings=settings)
         for p in programs
     }
+    want = PARTS if parts is None else parts
+    for name in PARTS:
+        if name in want:
+            GATHERERS[name](programs, ids, out, stacked_share)
+    return out
+
+
+def _staff(programs, ids, out, share) -> None:
     for pid, n in (
-        StaffMember.objects.filter(program_id__in=ids)
+        StaffMember.objects.order_by()
+        .filter(program_id__in=ids)
         .values_list("program_id")
         .annotate(n=Count("pk"))
         .values_list("program_id", "n")
     ):
         out[pid].staff_count = n
-    for s in Session.objects.filter(program_id__in=ids):
-        out[s.program_id].sessions.append(SessionFact(s.weekday, s.start, s.end, s.place))
+
+
+def _sessions(programs, ids, out, share) -> None:
+    for pid, wd, start, end, place in (
+        Session.objects.order_by()
+        .filter(program_id__in=ids)
+        .values_list("program_id", "weekday", "start", "end", "place")
+    ):
+        out[pid].sessions.append(SessionFact(wd, start, end, place))
+
+
+def _slots(programs, ids, out, share) -> None:
     slots: dict[tuple[int, int], list[SessionFact]] = defaultdict(list)
-    pairs = {(p.institution_id, p.school_year_id) for p in programs if p.institution_id}
-    inst_ids = {i for i, _ in pairs}
-    for slot in OfficialTimetableSlot.objects.filter(institution_id__in=inst_ids):
-        slots[(slot.institution_id, slot.school_year_id)].append(
-            SessionFact(slot.weekday, slot.start, slot.end, "")
-        )
+    inst_ids = {p.institution_id for p in programs if p.institution_id}
+    for inst, year, wd, start, end in (
+        OfficialTimetableSlot.objects.order_by()
+        .filter(institution_id__in=inst_ids)
+        .values_list("institution_id", "school_year_id", "weekday", "start", "end")
+    ):
+        slots[(inst, year)].append(SessionFact(wd, start, end, ""))
     for p in programs:
         if p.institution_id:
             out[p.pk].slots = slots.get((p.institution_id, p.school_year_id), [])
-    for e in Enrollment.objects.filter(program_id__in=ids).values(
-        "program_id",
-        "student_id",
-        "student__full_name",
-        "status",
-        "started_at",
-        "ended_at",
-        "end_reason",
-        "grant__channel",
-        "grant__created_at",
-    ):
-        out[e["program_id"]].enrollments.append(
-            EnrollmentFact(
-                e["student_id"],
-                e["student__full_name"],
-                e["status"],
-                e["started_at"],
-                e["ended_at"],
-                e["end_reason"],
-                e["grant__channel"],
-                e["grant__created_at"],
-            )
+
+
+def _enrollments(programs, ids, out, share) -> None:
+    for e in (
+        Enrollment.objects.order_by()
+        .filter(program_id__in=ids)
+        .values_list(
+            "program_id",
+            "student_id",
+            "student__full_name",
+            "status",
+            "started_at",
+            "ended_at",
+            "end_reason",
+            "grant__channel",
+            "grant__created_at",
         )
-    for c in ConsentEntry.objects.filter(program_id__in=ids).values_list(
-        "program_id", "student_id", "decision", "channel", "actor_id", "created_at", "seq"
+    ):
+        out[e[0]].enrollments.append(EnrollmentFact(*e[1:]))
+
+
+def _consents(programs, ids, out, share) -> None:
+    for c in (
+        ConsentEntry.objects.order_by()
+        .filter(program_id__in=ids)
+        .values_list(
+            "program_id", "student_id", "decision", "channel", "actor_id", "created_at", "seq"
+        )
     ):
         out[c[0]].consents.append(ConsentFact(*c[1:]))
-    for f in FeeRecord.objects.filter(program_id__in=ids).values_list(
-        "program_id",
-        "id",
-        "student_id",
-        "period_start",
-        "period_end",
-        "billed",
-        "collected",
-        "collected_on",
-        "receipt_number",
-        "refund_due",
-        "refunded",
+
+
+def _fees(programs, ids, out, share) -> None:
+    for f in (
+        FeeRecord.objects.order_by()
+        .filter(program_id__in=ids)
+        .values_list(
+            "program_id",
+            "id",
+            "student_id",
+            "period_start",
+            "period_end",
+            "billed",
+            "collected",
+            "collected_on",
+            "receipt_number",
+            "refund_due",
+            "refunded",
+        )
     ):
         out[f[0]].fees.append(FeeFact(*f[1:]))
+
+
+def _disclosure(programs, ids, out, share) -> None:
     for pid, at in (
-        DisclosureVersion.objects.filter(program_id__in=ids, number=1)
+        DisclosureVersion.objects.order_by()
+        .filter(program_id__in=ids, number=1)
         .values_list("program_id", "created_at")
-        .iterator()
     ):
         out[pid].first_disclosed_at = at
+
+
+def _groups(programs, ids, out, share) -> None:
     groups: dict[int, tuple[int, str, int, set[int]]] = {}
-    for g in TutoringGroup.objects.filter(program_id__in=ids).values_list(
-        "id", "program_id", "name", "grade"
+    for g in (
+        TutoringGroup.objects.order_by()
+        .filter(program_id__in=ids)
+        .values_list("id", "program_id", "name", "grade")
     ):
         groups[g[0]] = (g[1], g[2], g[3], set())
-    for gid, sid, basis in EligibleStudent.objects.filter(group_id__in=list(groups)).values_list(
-        "group_id", "student_id", "basis"
+    for gid, sid, basis in (
+        EligibleStudent.objects.order_by()
+        .filter(group_id__in=list(groups))
+        .values_list("group_id", "student_id", "basis")
     ):
         pid, _name, _grade, members = groups[gid]
         members.add(sid)
         out[pid].eligibility[sid] = basis
     for pid, name, grade, members in groups.values():
         out[pid].groups.append((name, grade, frozenset(members)))
-    _classes(programs, out)
-    _teachers(programs, out)
-    _receipts(ids, out)
-    _stacked(programs, out, stacked_share)
-    return out
 
 
-def _classes(programs: list[Program], out: dict[int, ProgramFacts]) -> None:
+def _classes(programs, ids, out, share) -> None:
     """Each enrolled student's homeroom class in the programme's year, with its members."""
     by_year: dict[int, set[int]] = defaultdict(set)
     for p in programs:
@@ -246,17 +288,21 @@ def _classes(programs: list[Program], out: dict[int, ProgramFacts]) -> None:
     class_of: dict[tuple[int, int], tuple[int, int]] = {}
     class_ids: set[int] = set()
     for year, students in by_year.items():
-        for sid, cid, grade in ClassMembership.objects.filter(
-            school_year_id=year, student_id__in=students
-        ).values_list("student_id", "homeroom_class_id", "homeroom_class__grade"):
+        for sid, cid, grade in (
+            ClassMembership.objects.order_by()
+            .filter(school_year_id=year, student_id__in=students)
+            .values_list("student_id", "homeroom_class_id", "homeroom_class__grade")
+        ):
             class_of[(year, sid)] = (cid, grade)
             class_ids.add(cid)
     members: dict[int, set[int]] = defaultdict(set)
     names: dict[int, tuple[str, int]] = {}
-    for sid, cid, name, grade in ClassMembership.objects.filter(
-        homeroom_class_id__in=class_ids
-    ).values_list(
-        "student_id", "homeroom_class_id", "homeroom_class__name", "homeroom_class__grade"
+    for sid, cid, name, grade in (
+        ClassMembership.objects.order_by()
+        .filter(homeroom_class_id__in=class_ids)
+        .values_list(
+            "student_id", "homeroom_class_id", "homeroom_class__name", "homeroom_class__grade"
+        )
     ):
         members[cid].add(sid)
         names[cid] = (name, grade)
@@ -272,25 +318,30 @@ def _classes(programs: list[Program], out: dict[int, ProgramFacts]) -> None:
                 )
 
 
-def _teachers(programs: list[Program], out: dict[int, ProgramFacts]) -> None:
-    ids = [p.pk for p in programs]
-    for pid, tid, name in StaffMember.objects.filter(
-        program_id__in=ids, teacher__isnull=False
-    ).values_list("program_id", "teacher_id", "teacher__full_name"):
+def _teachers(programs, ids, out, share) -> None:
+    for pid, tid, name in (
+        StaffMember.objects.order_by()
+        .filter(program_id__in=ids, teacher__isnull=False)
+        .values_list("program_id", "teacher_id", "teacher__full_name")
+    ):
         out[pid].staff_teachers[tid] = name
     facility_programs: dict[int, list[int]] = defaultdict(list)
     for p in programs:
         if p.facility_id:
             facility_programs[p.facility_id].append(p.pk)
-    for fid, tid, name in TeacherReport.objects.filter(
-        facility_id__in=list(facility_programs)
-    ).values_list("facility_id", "teacher_id", "teacher__full_name"):
+    for fid, tid, name in (
+        TeacherReport.objects.order_by()
+        .filter(facility_id__in=list(facility_programs))
+        .values_list("facility_id", "teacher_id", "teacher__full_name")
+    ):
         for pid in facility_programs[fid]:
             out[pid].reporting_teachers[tid] = name
     teacher_ids = {t for f in out.values() for t in (*f.staff_teachers, *f.reporting_teachers)}
     assigned: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for tid, cid, year in TeachingAssignment.objects.filter(teacher_id__in=teacher_ids).values_list(
-        "teacher_id", "homeroom_class_id", "homeroom_class__school_year_id"
+    for tid, cid, year in (
+        TeachingAssignment.objects.order_by()
+        .filter(teacher_id__in=teacher_ids)
+        .values_list("teacher_id", "homeroom_class_id", "homeroom_class__school_year_id")
     ):
         assigned[(tid, year)].add(cid)
     for p in programs:
@@ -300,8 +351,10 @@ def _teachers(programs: list[Program], out: dict[int, ProgramFacts]) -> None:
     # Reports by the programme's own staff teachers, whatever facility they named.
     reported: set[tuple[int, int]] = set()
     staff_ids = {t for f in out.values() for t in f.staff_teachers}
-    for tid, fid, fname in TeacherReport.objects.filter(teacher_id__in=staff_ids).values_list(
-        "teacher_id", "facility_id", "facility_name"
+    for tid, fid, fname in (
+        TeacherReport.objects.order_by()
+        .filter(teacher_id__in=staff_ids)
+        .values_list("teacher_id", "facility_id", "facility_name")
     ):
         for p in programs:
             if p.facility is not None and (fid == p.facility_id or fname == p.facility.name):
@@ -313,13 +366,17 @@ def _teachers(programs: list[Program], out: dict[int, ProgramFacts]) -> None:
                 f.reporting_teachers.setdefault(tid, name)
 
 
-def _receipts(ids: list[int], out: dict[int, ProgramFacts]) -> None:
+def _receipts(programs, ids, out, share) -> None:
     numbers = {fee.receipt_number for f in out.values() for fee in f.fees if fee.receipt_number}
     if not numbers:
         return
+    payers = {fee.student_id for f in out.values() for fee in f.fees if fee.receipt_number}
     used: dict[tuple[int, str], set[int]] = defaultdict(set)
-    for pid, sid, number in FeeRecord.objects.filter(receipt_number__in=numbers).values_list(
-        "program_id", "student_id", "receipt_number"
+    # By student first (an indexed column), then the receipt numbers.
+    for pid, sid, number in (
+        FeeRecord.objects.order_by()
+        .filter(student_id__in=payers, receipt_number__in=numbers)
+        .values_list("program_id", "student_id", "receipt_number")
     ):
         used[(sid, number)].add(pid)
     for pid in ids:
@@ -330,14 +387,15 @@ def _receipts(ids: list[int], out: dict[int, ProgramFacts]) -> None:
                 f.shared_receipts[fee.receipt_number] = sorted(others)
 
 
-def _stacked(programs: list[Program], out: dict[int, ProgramFacts], share: float) -> None:
+def _stacked(programs, ids, out, share) -> None:
     """For each class of a programme's students: how many paid linkage programmes (this one
     included) enrol at least `share` of the class."""
     class_ids = {cid for f in out.values() for cid in f.classes}
     if not class_ids:
         return
     counts = (
-        Enrollment.objects.filter(
+        Enrollment.objects.order_by()
+        .filter(
             status__in=Enrollment.LIVE,
             program__kind=Program.Kind.LINKAGE,
             program__fee_amount__gt=0,
@@ -354,6 +412,25 @@ def _stacked(programs: list[Program], out: dict[int, ProgramFacts], share: float
             per_class[cid] += 1
     for f in out.values():
         f.stacked = {cid: per_class.get(cid, 0) for cid in f.classes}
+
+
+# Kinds of facts, gathered in this order (classes come after enrolments, stacking after
+# classes, teachers after enrolments).
+GATHERERS = {
+    "staff": _staff,
+    "sessions": _sessions,
+    "slots": _slots,
+    "enrollments": _enrollments,
+    "consents": _consents,
+    "fees": _fees,
+    "disclosure": _disclosure,
+    "groups": _groups,
+    "classes": _classes,
+    "teachers": _teachers,
+    "receipts": _receipts,
+    "stacked": _stacked,
+}
+PARTS = tuple(GATHERERS)
 
 
 def first_session_in(sessions: list[SessionFact], start: date, end: date) -> date | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -23,9 +23,10 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from oversight.accounts import access
+from oversight.accounts.models import Role
 from oversight.audit.services import record_event
-from oversight.compliance.checks import Hit, OwnerReport, no_manage
-from oversight.compliance.facts import PROGRAM_RELATED, gather
+from oversight.compliance.checks import NEEDS, Hit, OwnerReport, no_manage
+from oversight.compliance.facts import PARTS, PROGRAM_RELATED, gather
 from oversight.compliance.models import (
     Finding,
     FindingEvent,
@@ -98,6 +99,14 @@ def _checks(pack: RulePack) -> list[tuple[Rule, Callable[..., list[Hit]]]]:
     return [(r, import_string(r.check_name)) for r in pack.rules.exclude(check_name="")]
 
 
+def _parts(checks: list[tuple[Rule, Callable[..., list[Hit]]]]) -> frozenset[str]:
+    """The kinds of facts the given checks read."""
+    needed: set[str] = set()
+    for _rule, check in checks:
+        needed |= NEEDS.get(check.__name__, frozenset(PARTS))
+    return frozenset(needed)
+
+
 def _applies(rule: Rule, program: Program) -> bool:
     if program.kind not in rule.kinds:
         return False
@@ -129,6 +138,7 @@ def evaluate_programs(programs: list[Program], *, rules: set[str] | None = None)
     `rules`, only those rules are judged (and only their findings reconciled; no signals)."""
     pack = active_pack()
     checks = [(r, c) for r, c in _checks(pack) if rules is None or r.code in rules]
+    parts = None if rules is None else _parts(checks)
     thresholds = _thresholds()
     share = next(
         (t.params.get("share", 0.5) for t in thresholds if t.code == "stacked_linkage"), 0.5
@@ -138,7 +148,7 @@ def evaluate_programs(programs: list[Program], *, rules: set[str] | None = None)
         batch = [p for p in programs[i : i + BATCH] if p.status in EVALUATED]
         if not batch:
             continue
-        facts = gather(batch, settings=pack.settings, stacked_share=share)
+        facts = gather(batch, settings=pack.settings, stacked_share=share, parts=parts)
         found: dict[str, list[tuple[Rule, Hit]]] = {}
         now = timezone.now()
         signals = []
@@ -464,3 +474,61 @@ def act_on_finding(*, finding: Finding, action: str, by: Any, reason: str = "") 
         data={"rule": finding.rule_code, "subject": finding.subject, "reason": reason},
     )
     return finding
+
+
+# --- the department tunes the data -----------------------------------------------------------
+
+
+def _department_admin(by: Any) -> None:
+    if by is not None and not (
+        getattr(by, "is_superuser", False) or Role.DEPARTMENT_ADMIN in access.roles_of(by)
+    ):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def set_signal_threshold(*, code: str, threshold: float, points: int, by: Any) -> SignalThreshold:
+    """The department tunes a sign of coercion's threshold and weight (audited)."""
+    _department_admin(by)
+    row = SignalThreshold.objects.select_for_update().filter(code=code).first()
+    if row is None:
+        raise ComplianceError(_("Không có dấu hiệu này."), status=404, code="not_found")
+    if not (0 <= threshold <= 10_000) or not (0 <= points <= 1000):
+        raise ComplianceError(_("Ngưỡng phải từ 0 đến 10.000 và điểm từ 0 đến 1.000."))
+    old = {"threshold": row.threshold, "points": row.points}
+    row.threshold, row.points = threshold, points
+    row.save(update_fields=["threshold", "points"])
+    record_event(
+        actor=by,
+        action="compliance.threshold_set",
+        target=row,
+        data={"from": old, "to": {"threshold": threshold, "points": points}},
+    )
+    return row
+
+
+@transaction.atomic
+def set_hours_window(*, earliest: str, latest: str, by: Any) -> RulePack:
+    """Enter the city's time-of-day window for tutoring (TT29 Art. 3.4), or clear it (both
+    empty) to turn the check off again. Audited; takes effect at the next evaluation."""
+    _department_admin(by)
+    pack = RulePack.objects.select_for_update().get(pk=active_pack().pk)
+    window = None
+    if earliest or latest:
+        try:
+            start, end = time.fromisoformat(earliest), time.fromisoformat(latest)
+        except ValueError:
+            raise ComplianceError(_("Giờ phải có dạng HH:MM.")) from None
+        if end <= start:
+            raise ComplianceError(_("Giờ muộn nhất phải sau giờ sớm nhất."))
+        window = {"earliest": f"{start:%H:%M}", "latest": f"{end:%H:%M}"}
+    old = pack.settings.get("hours_window")
+    pack.settings = {**pack.settings, "hours_window": window}
+    pack.save(update_fields=["settings", "loaded_at"])
+    record_event(
+        actor=by,
+        action="compliance.hours_window_set",
+        target=pack,
+        data={"from": old, "to": window},
+    )
+    return pack

@@ -9,9 +9,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from oversight.accounts import access
+from oversight.accounts.models import Role
 from oversight.compliance import selectors
-from oversight.compliance.models import Finding, Rule, Severity
-from oversight.compliance.services import ACTIONS, ComplianceError, act_on_finding, active_pack
+from oversight.compliance.models import Finding, Rule, Severity, SignalThreshold
+from oversight.compliance.services import (
+    ACTIONS,
+    ComplianceError,
+    act_on_finding,
+    active_pack,
+    set_hours_window,
+    set_signal_threshold,
+)
 from oversight.lib.pagination import paginate, query_without_page
 from oversight.registry.models import Unit
 
@@ -113,3 +121,61 @@ def institution_risk(request, institution_id: int):
         "compliance/institution.html",
         {"institution": institution, "risk": risk, "findings": live[:100]},
     )
+
+
+def _can_tune(user) -> bool:
+    return user.is_superuser or Role.DEPARTMENT_ADMIN in access.roles_of(user)
+
+
+@login_required
+def rules(request):
+    """The active rule pack as a lawyer reads it, and the thresholds the department tunes."""
+    if not (request.user.is_superuser or access.roles_of(request.user) & access.AUTHORITY_ROLES):
+        raise PermissionDenied
+    pack = active_pack()
+    return render(
+        request,
+        "compliance/rules.html",
+        {
+            "pack": pack,
+            "rules": pack.rules.order_by("regime", "code"),
+            "thresholds": SignalThreshold.objects.all(),
+            "window": pack.settings.get("hours_window"),
+            "can_tune": _can_tune(request.user),
+        },
+    )
+
+
+@require_POST
+@login_required
+def tune_threshold(request, code: str):
+    try:
+        set_signal_threshold(
+            code=code,
+            threshold=float(request.POST.get("threshold", "")),
+            points=int(request.POST.get("points", "")),
+            by=request.user,
+        )
+    except ValueError:
+        messages.error(request, _("Ngưỡng và điểm phải là số."))
+    except ComplianceError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("Đã lưu ngưỡng."))
+    return redirect("compliance:rules")
+
+
+@require_POST
+@login_required
+def hours_window(request):
+    try:
+        set_hours_window(
+            earliest=request.POST.get("earliest", "").strip(),
+            latest=request.POST.get("latest", "").strip(),
+            by=request.user,
+        )
+    except ComplianceError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("Đã lưu khung giờ."))
+    return redirect("compliance:rules")

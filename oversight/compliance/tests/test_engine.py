@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -328,3 +328,98 @@ def test_a_teachers_form_03_report_re_judges_the_facilitys_programmes(
             starts_on=date(2025, 10, 1),
         )
     assert "tt29.a6.teacher-report" not in live(program)
+
+
+def test_the_department_tunes_thresholds_and_enters_the_citys_hours(world):
+    from django.core.exceptions import PermissionDenied
+
+    from oversight.compliance.models import SignalThreshold
+    from oversight.compliance.services import (
+        ComplianceError,
+        set_hours_window,
+        set_signal_threshold,
+    )
+
+    for user in (world.department_officer, world.commune_officer, world.principal):
+        with pytest.raises(PermissionDenied):
+            set_signal_threshold(code="class_uptake", threshold=0.5, points=10, by=user)
+        with pytest.raises(PermissionDenied):
+            set_hours_window(earliest="07:00", latest="21:30", by=user)
+    with pytest.raises(ComplianceError):
+        set_signal_threshold(
+            code="class_uptake", threshold=-1, points=10, by=world.department_admin
+        )
+    set_signal_threshold(code="class_uptake", threshold=0.9, points=40, by=world.department_admin)
+    row = SignalThreshold.objects.get(code="class_uptake")
+    assert (row.threshold, row.points) == (0.9, 40)
+    with pytest.raises(ComplianceError):
+        set_hours_window(earliest="21:30", latest="07:00", by=world.department_admin)
+    assert active_pack().settings["hours_window"] is None
+    from datetime import time
+
+    program = submitted(
+        world,
+        institution=world.school_b,
+        by=world.outsider,
+        grades=[9],
+        kind="in_school_tutoring",
+        sessions=[{"weekday": 2, "start": time(21, 0), "end": time(21, 45), "place": "P1"}],
+    )
+    evaluate_program(program)
+    assert "tt29.a3.hours" not in live(program)
+    set_hours_window(earliest="07:00", latest="21:30", by=world.department_admin)
+    evaluate_program(program)
+    assert "tt29.a3.hours" in live(program)
+    set_hours_window(earliest="", latest="", by=world.department_admin)
+    evaluate_program(program)
+    assert "tt29.a3.hours" not in live(program)
+    # set, then cleared; the refused window wrote nothing
+    assert AuditEvent.objects.filter(action="compliance.hours_window_set").count() == 2
+
+
+def test_each_check_reads_only_the_facts_it_declares(world):
+    """Gathering only a check's declared kinds of facts gives it the same hits as gathering
+    everything (so judging a few rules may skip the rest)."""
+    from datetime import time
+
+    from django.utils import timezone
+
+    from oversight.compliance.checks import NEEDS
+    from oversight.compliance.facts import gather
+    from oversight.compliance.services import _applies, _checks
+    from oversight.enrollment.services import record_fee
+    from oversight.enrollment.tests.helpers import approved_program, grant
+    from oversight.programs.models import OfficialTimetableSlot, StaffMember
+
+    program = approved_program(world, alternative_activity="")
+    grant(world, program)
+    today = timezone.localdate()
+    record_fee(
+        program=program,
+        student=world.student_a1,
+        by=world.principal,
+        period_start=today,
+        period_end=today + timedelta(days=100),
+        billed=450_000,
+        collected=450_000,
+        collected_on=today,
+        receipt_number="BL-7",
+    )
+    OfficialTimetableSlot.objects.create(
+        institution=world.school_a, school_year=world.year, weekday=2, start=time(7), end=time(17)
+    )
+    StaffMember.objects.filter(program=program).update(teacher=world.teacher)
+    tutoring = submitted(world, kind="in_school_tutoring", fee_amount=5_000)
+    pack = active_pack()
+    checked = 0
+    for p in Program.objects.filter(pk__in=[program.pk, tutoring.pk]).select_related(
+        "institution__unit", "facility__unit", "partner", "subject", "school_year"
+    ):
+        full = gather([p], settings=pack.settings)[p.pk]
+        for rule, check in _checks(pack):
+            if not _applies(rule, p):
+                continue
+            part = gather([p], settings=pack.settings, parts=NEEDS[check.__name__])[p.pk]
+            assert check(part, rule) == check(full, rule), rule.code
+            checked += bool(check(full, rule))
+    assert checked >= 6  # the comparison covered rules that fire, not only silent ones

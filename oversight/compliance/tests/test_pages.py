@@ -105,3 +105,54 @@ def test_the_approve_form_carries_the_override_reason(client, world):
     client.post(url, {"override_reason": "Cam kết dừng thu tiền ngay"})
     program.refresh_from_db()
     assert program.status == "approved"
+
+
+def test_the_rules_page_shows_the_pack_and_only_the_department_admin_tunes(client, world):
+    client.force_login(world.commune_officer)
+    page = client.get(reverse("compliance:rules")).content.decode()
+    assert "tt29.a5.free" in page and "Khi thanh tra" in page and "Lưu khung giờ" not in page
+    assert (
+        client.post(
+            reverse("compliance:hours_window"), {"earliest": "07:00", "latest": "21:00"}
+        ).status_code
+        == 403
+    )
+    client.force_login(world.teacher_user)
+    assert client.get(reverse("compliance:rules")).status_code == 403
+    client.force_login(world.department_admin)
+    assert "Lưu khung giờ" in client.get(reverse("compliance:rules")).content.decode()
+    client.post(
+        reverse("compliance:tune_threshold", args=["class_uptake"]),
+        {"threshold": "abc", "points": "1"},
+    )
+    client.post(
+        reverse("compliance:tune_threshold", args=["class_uptake"]),
+        {"threshold": "0.9", "points": "35"},
+    )
+    from oversight.compliance.models import SignalThreshold
+
+    assert SignalThreshold.objects.get(code="class_uptake").points == 35
+    client.post(reverse("compliance:hours_window"), {"earliest": "07:00", "latest": "21:00"})
+    assert "Từ 07:00 đến 21:00." in client.get(reverse("compliance:rules")).content.decode()
+
+
+def test_the_findings_page_ranks_schools_by_their_signals(client, world, paid_in_school):
+    from oversight.compliance.models import RiskSignal
+
+    RiskSignal.objects.create(
+        program=paid_in_school,
+        institution=world.school_a,
+        unit=world.commune_a,
+        code="session_hours",
+        value=1,
+        threshold=1,
+        points=20,
+        explanation="Buổi học trong giờ chính khóa: thứ 3 10:00–10:45.",
+        measured_at=paid_in_school.created_at,
+    )
+    client.force_login(world.department_officer)
+    page = client.get(reverse("compliance:findings")).content.decode()
+    assert "Trường có điểm rủi ro cao" in page and world.school_a.name in page
+    assert "Điểm rủi ro theo xã, phường" in page
+    client.force_login(world.commune_officer_b)
+    assert world.school_a.name not in client.get(reverse("compliance:findings")).content.decode()
