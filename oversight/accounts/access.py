@@ -529,7 +529,18 @@ def findings_visible_to(user: Any) -> QuerySet:
     school staff their school's. Teachers, partners and guardians see none."""
     from oversight.compliance.models import Finding
 
-    qs = Finding.objects.all()
+    return _compliance_scope(user, Finding.objects.all())
+
+
+def risk_signals_visible_to(user: Any) -> QuerySet:
+    """Signs of coercion: to the same people, over the same schools and facilities, as findings."""
+    from oversight.compliance.models import RiskSignal
+
+    return _compliance_scope(user, RiskSignal.objects.all())
+
+
+def _compliance_scope(user: Any, qs: QuerySet) -> QuerySet:
+    """Rows with an `institution` (null for a facility) and a `unit`, within the user's view."""
     if not getattr(user, "is_authenticated", False):
         return qs.none()
     if user.is_superuser:

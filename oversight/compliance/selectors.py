@@ -100,12 +100,11 @@ def institution_risk(institution: Institution) -> Risk:
 
 def ranking(user: Any, *, unit: Unit | None = None, limit: int = 50) -> list[dict[str, Any]]:
     """Institutions by risk score within the user's view (and a commune), with their parts."""
-    schools = access.institutions_visible_to(user)
+    signals = access.risk_signals_visible_to(user).filter(institution__isnull=False)
     if unit is not None:
-        schools = schools.filter(unit__path__startswith=unit.path)
+        signals = signals.filter(unit__path__startswith=unit.path)
     rows = (
-        RiskSignal.objects.filter(institution__in=schools.values("pk"))
-        .values("institution_id", "institution__name", "unit__name")
+        signals.values("institution_id", "institution__name", "unit__name")
         .annotate(score=Sum("points"), signals=Count("pk"))
         .order_by("-score", "institution__name")[:limit]
     )
@@ -114,9 +113,8 @@ def ranking(user: Any, *, unit: Unit | None = None, limit: int = 50) -> list[dic
 
 def commune_scores(user: Any, *, limit: int = 120) -> list[dict[str, Any]]:
     """Communes by the sum of their programmes' signals (facilities included)."""
-    visible = access.institutions_visible_to(user).values("pk")
     return list(
-        RiskSignal.objects.filter(institution__in=visible)
+        access.risk_signals_visible_to(user)
         .values("unit_id", "unit__name")
         .annotate(score=Sum("points"), signals=Count("pk"))
         .order_by("-score", "unit__name")[:limit]

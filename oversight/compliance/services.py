@@ -246,18 +246,14 @@ def _reconcile(
             seen.add(ident)
             current = live.get(ident)
             if current is not None:
-                if (current.message, current.facts, current.occurred_on) != (
-                    hit.message,
-                    hit.facts,
-                    hit.occurred_on,
-                ) or current.rule_id != rule.pk:
-                    current.message, current.facts, current.occurred_on = (
-                        hit.message,
-                        hit.facts,
-                        hit.occurred_on,
-                    )
+                # The facts may have changed in detail, or the pack's citation or severity
+                # been corrected: the live finding says what holds now.
+                now_says = (hit.message, hit.facts, hit.occurred_on, rule.pk, rule.citation)
+                was = (current.message, current.facts, current.occurred_on, current.rule_id)
+                if was + (current.citation,) != now_says or current.severity != rule.severity:
+                    current.message, current.facts, current.occurred_on = now_says[:3]
                     current.rule, current.citation = rule, rule.citation
-                    current.last_seen_at = now
+                    current.severity, current.last_seen_at = rule.severity, now
                     refreshed.append(current)
                 continue
             if ident in dismissed:
@@ -269,7 +265,8 @@ def _reconcile(
     Finding.objects.bulk_create(new)
     if refreshed:
         Finding.objects.bulk_update(
-            refreshed, ["message", "facts", "occurred_on", "rule", "citation", "last_seen_at"]
+            refreshed,
+            ["message", "facts", "occurred_on", "rule", "citation", "severity", "last_seen_at"],
         )
     if gone:
         Finding.objects.bulk_update(gone, ["status", "closed_at"])
@@ -333,7 +330,9 @@ def schedule_evaluation(
         if institution is not None:
             evaluate_institutions([institution])
 
-    transaction.on_commit(run)
+    # Robust: a failed re-judgement must not fail the change that was already committed; the
+    # nightly run catches up (the error is logged).
+    transaction.on_commit(run, robust=True)
 
 
 def scope_programs(scope: str):

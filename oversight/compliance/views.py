@@ -130,7 +130,8 @@ def _can_tune(user) -> bool:
 @login_required
 def rules(request):
     """The active rule pack as a lawyer reads it, and the thresholds the department tunes."""
-    if not (request.user.is_superuser or access.roles_of(request.user) & access.AUTHORITY_ROLES):
+    readers = access.AUTHORITY_ROLES | access.SCHOOL_ROLES
+    if not (request.user.is_superuser or access.roles_of(request.user) & readers):
         raise PermissionDenied
     pack = active_pack()
     return render(

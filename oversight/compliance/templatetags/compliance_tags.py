@@ -34,12 +34,8 @@ def institution_compliance_panel(context: dict[str, Any], institution) -> dict[s
     user = context["request"].user
     if not access.can_read_risk(user, institution):
         return {"visible": False}
-    live = selectors.findings_for(user, scope=f"institution:{institution.pk}").filter(
-        status__in=Finding.LIVE
-    )
     return {
         "visible": True,
         "institution": institution,
-        "counts": selectors.counts(live),
         "risk": selectors.institution_risk(institution),
     }

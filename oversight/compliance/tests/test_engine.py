@@ -423,3 +423,17 @@ def test_each_check_reads_only_the_facts_it_declares(world):
             assert check(part, rule) == check(full, rule), rule.code
             checked += bool(check(full, rule))
     assert checked >= 6  # the comparison covered rules that fire, not only silent ones
+
+
+def test_a_corrected_citation_reaches_the_live_findings_at_the_next_run(world):
+    program = submitted(world, kind="in_school_tutoring", fee_amount=100_000)
+    evaluate_program(program)
+    data = read_pack()
+    rule = next(r for r in data["rules"] if r["id"] == "tt29.a5.free")
+    rule["citation"]["clause"] = "khoản 1 và khoản 3"
+    rule["severity"] = "warning"
+    load_pack(data)
+    evaluate_program(program)
+    f = Finding.objects.get(rule_code="tt29.a5.free", key="fee", status="open")
+    assert f.citation.startswith("khoản 1 và khoản 3, Điều 5") and f.severity == "warning"
+    assert Finding.objects.filter(rule_code="tt29.a5.free", key="fee").count() == 1
