@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from django.utils import timezone
 
-from oversight.compliance.facts import ProgramFacts, SessionFact, first_session_in
+from oversight.compliance.facts import ProgramFacts, SessionFact, first_session_in, local_date
 
 PERIOD_MINUTES = 45
 MAX_PERIODS_PER_WEEK = 2
@@ -682,9 +682,7 @@ def fee_consent_first(f: ProgramFacts, rule: RuleDates) -> list[Hit]:
     hits = []
     by_student: dict[int, list[tuple[date, int, str]]] = {}
     for c in f.consents:
-        by_student.setdefault(c.student_id, []).append(
-            (timezone.localdate(c.at), c.seq, c.decision)
-        )
+        by_student.setdefault(c.student_id, []).append((local_date(c.at), c.seq, c.decision))
     for x in f.fees:
         if x.collected <= 0 or x.collected_on is None or not rule_in_force(rule, x.collected_on):
             continue

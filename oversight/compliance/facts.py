@@ -3,6 +3,7 @@ full-city evaluation does not run queries per programme)."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -24,6 +25,16 @@ from oversight.programs.models import (
     TutoringGroup,
 )
 from oversight.registry.models import ClassMembership, TeachingAssignment
+
+
+def local_date(moment: datetime) -> date:
+    """The day in the city's time zone (read once: this runs for every consent and place)."""
+    return moment.astimezone(_zone()).date()
+
+
+@functools.cache
+def _zone() -> Any:
+    return timezone.get_default_timezone()
 
 
 @dataclass(frozen=True)
@@ -51,7 +62,6 @@ class EnrollmentFact:
     ended_at: datetime | None
     end_reason: str
     grant_channel: str
-    grant_at: datetime
 
     @property
     def live(self) -> bool:
@@ -59,7 +69,7 @@ class EnrollmentFact:
 
     @property
     def started_on(self) -> date:
-        return timezone.localdate(self.started_at)
+        return local_date(self.started_at)
 
 
 @dataclass(frozen=True)
@@ -213,7 +223,6 @@ def _enrollments(programs, ids, out, share) -> None:
             "ended_at",
             "end_reason",
             "grant__channel",
-            "grant__created_at",
         )
     ):
         out[e[0]].enrollments.append(EnrollmentFact(*e[1:]))

@@ -9,9 +9,7 @@ from dataclasses import dataclass, field
 from datetime import time
 from typing import Any
 
-from django.utils import timezone
-
-from oversight.compliance.facts import ProgramFacts
+from oversight.compliance.facts import ProgramFacts, local_date
 
 
 @dataclass(frozen=True)
@@ -82,7 +80,7 @@ def roster_equals_class(f: ProgramFacts, t: Threshold) -> Measure | None:
 
 def bulk_staff_consents(f: ProgramFacts, t: Threshold) -> Measure | None:
     per_day = Counter(
-        (c.actor_id, timezone.localdate(c.at))
+        (c.actor_id, local_date(c.at))
         for c in f.consents
         if c.channel != "portal" and c.decision == "granted"
     )
@@ -116,7 +114,7 @@ def before_consent(f: ProgramFacts, t: Threshold) -> Measure | None:
         if x.collected_on
         and (
             x.student_id not in first_grant
-            or x.collected_on < timezone.localdate(first_grant[x.student_id])
+            or x.collected_on < local_date(first_grant[x.student_id])
         )
     ]
     n = len(early_enrol) + len(early_fees)

@@ -128,7 +128,6 @@ def enrol(
             at(ended) if ended else None,
             end_reason,
             channel,
-            at(consent_on or on),
         )
     )
     seq = len(f.consents) + 1
