@@ -316,23 +316,38 @@ def schedule_evaluation(
     institution: Institution | None = None,
     facility_id: int | None = None,
 ) -> None:
-    """Re-judge after the current transaction commits (the facts are then visible)."""
+    """Re-judge in the background once the current transaction commits (the facts are then
+    visible), so a family's registration never waits for the engine."""
+    from oversight.compliance.tasks import evaluate_later
 
-    def run() -> None:
-        q = Q(pk__in=[])
-        if program is not None:
-            q |= Q(pk=program.pk)
-        if institution is not None:
-            q |= Q(institution=institution)
-        if facility_id is not None:
-            q |= Q(facility_id=facility_id)
-        evaluate_programs(_programs(Program.objects.filter(q)))
-        if institution is not None:
-            evaluate_institutions([institution])
+    ids = {
+        "program_id": program.pk if program is not None else None,
+        "institution_id": institution.pk if institution is not None else None,
+        "facility_id": facility_id,
+    }
+    # Robust: a failure to enqueue must not fail the change already committed; the nightly
+    # run catches up (the error is logged).
+    transaction.on_commit(lambda: evaluate_later.enqueue(**ids), robust=True)
 
-    # Robust: a failed re-judgement must not fail the change that was already committed; the
-    # nightly run catches up (the error is logged).
-    transaction.on_commit(run, robust=True)
+
+def evaluate_changed(
+    *, program_id: int | None, institution_id: int | None, facility_id: int | None
+) -> Summary:
+    """Re-judge what a change touched: a programme, a school's programmes (and the school), or
+    a facility's programmes."""
+    q = Q(pk__in=[])
+    if program_id is not None:
+        q |= Q(pk=program_id)
+    if institution_id is not None:
+        q |= Q(institution_id=institution_id)
+    if facility_id is not None:
+        q |= Q(facility_id=facility_id)
+    summary = evaluate_programs(_programs(Program.objects.filter(q)))
+    if institution_id is not None:
+        inst = evaluate_institutions(list(Institution.objects.filter(pk=institution_id)))
+        summary.opened += inst.opened
+        summary.resolved += inst.resolved
+    return summary
 
 
 def scope_programs(scope: str):
