@@ -69,7 +69,9 @@ class ApprovalBlocked(TransitionNotAllowed):
 
     def __init__(self, findings: list[Finding]):
         self.findings = findings
-        listed = "; ".join(f"{f.rule_code} ({f.citation}): {f.message}" for f in findings)
+        listed = "; ".join(f"{f.rule_code} ({f.citation}): {f.message}" for f in findings[:5])
+        if len(findings) > 5:
+            listed += "; " + _("và %(n)s vi phạm khác") % {"n": len(findings) - 5}
         super().__init__(
             _(
                 "Chưa thể phê duyệt: chương trình có %(n)s vi phạm (%(list)s). Cơ quan phê duyệt "

@@ -437,3 +437,10 @@ def test_a_corrected_citation_reaches_the_live_findings_at_the_next_run(world):
     f = Finding.objects.get(rule_code="tt29.a5.free", key="fee", status="open")
     assert f.citation.startswith("khoản 1 và khoản 3, Điều 5") and f.severity == "warning"
     assert Finding.objects.filter(rule_code="tt29.a5.free", key="fee").count() == 1
+
+
+def test_a_long_list_of_blocking_violations_is_cut_short_in_the_message():
+    many = [Finding(rule_code=f"r{n}", citation="Điều 5", message=f"sự việc {n}") for n in range(7)]
+    text = str(ApprovalBlocked(many))
+    assert "7 vi phạm" in text and "sự việc 4" in text and "sự việc 5" not in text
+    assert "và 2 vi phạm khác" in text
