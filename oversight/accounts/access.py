@@ -1049,3 +1049,113 @@ def get_target_for_user(user: Any, kind: str, target_id: int):
         ):
             return facility
     raise Http404
+
+
+# --- compliance: findings and risk ------------------------------------------------------------
+
+FINDING_OVERSEERS = frozenset({*DEPARTMENT_ROLES, Role.INSPECTOR, Role.CITY_VIEWER})
+
+
+def findings_visible_to(user: Any) -> QuerySet:
+    """Findings: the department, inspectors and the city see their whole scope; a commune
+    officer those of schools its commune manages and of facilities in its area; a principal or
+    school staff their school's. Teachers, partners and guardians see none."""
+    from oversight.compliance.models import Finding
+
+    return _compliance_scope(user, Finding.objects.all())
+
+
+def risk_signals_visible_to(user: Any) -> QuerySet:
+    """Signs of coercion: to the same people, over the same schools and facilities, as findings."""
+    from oversight.compliance.models import RiskSignal
+
+    return _compliance_scope(user, RiskSignal.objects.all())
+
+
+def _compliance_scope(user: Any, qs: QuerySet) -> QuerySet:
+    """Rows with an `institution` (null for a facility) and a `unit`, within the user's view."""
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    q = Q(pk__in=[])
+    for a in _assignments(user):
+        path = _scope_path(a)
+        if a.role in FINDING_OVERSEERS and path is not None:
+            q |= Q(unit__path__startswith=path)
+        elif a.role == Role.COMMUNE_OFFICER and path is not None:
+            q |= Q(
+                institution__managing_agency__kind="commune_committee",
+                institution__managing_agency__unit__path__startswith=path,
+            ) | Q(institution__isnull=True, unit__path__startswith=path)
+        elif a.role in SCHOOL_ROLES and a.institution_id:
+            q |= Q(institution_id=a.institution_id)
+    return qs.filter(q)
+
+
+def _oversees(user: Any, institution: Institution | None, unit: Unit) -> set[str]:
+    """The compliance roles `user` holds over a school (or a facility's commune)."""
+    if institution is not None:
+        roles = set(rights_over(user, institution).roles)
+        if Role.COMMUNE_OFFICER in roles and "commune_manager" not in roles:
+            roles.discard(Role.COMMUNE_OFFICER)
+    else:
+        roles = roles_over_unit(user, unit)
+    return roles & {*FINDING_OVERSEERS, Role.COMMUNE_OFFICER, *SCHOOL_ROLES}
+
+
+def can_read_findings(user: Any, program) -> bool:
+    """Of a programme the user can see: who oversees its school (or facility's commune)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    unit = program.institution.unit if program.institution_id else program.facility.unit
+    return bool(_oversees(user, program.institution, unit))
+
+
+def can_read_risk(user: Any, institution: Institution) -> bool:
+    return getattr(user, "is_superuser", False) or bool(
+        _oversees(user, institution, institution.unit)
+    )
+
+
+def can_act_on_finding(user: Any, finding, action: str) -> bool:
+    """The school acknowledges and resolves its findings; authorities over it also dismiss
+    (with a reason). The city viewer only reads."""
+    if getattr(user, "is_superuser", False):
+        return True
+    if not findings_visible_to(user).filter(pk=finding.pk).exists():
+        return False
+    roles = _oversees(user, finding.institution, finding.unit)
+    authorities = {*DEPARTMENT_ROLES, Role.INSPECTOR, Role.COMMUNE_OFFICER}
+    if action == "dismiss":
+        return bool(roles & authorities)
+    return bool(roles & (authorities | SCHOOL_ROLES))
+
+
+def can_evaluate_compliance(user: Any, scope: str) -> bool:
+    """The department (and inspectors) run the engine on any scope in theirs; a commune
+    officer on its commune or a school it manages; a school on itself and its programmes."""
+    from oversight.programs.models import Program
+
+    if getattr(user, "is_superuser", False):
+        return True
+    kind, _sep, ident = scope.partition(":")
+    roles = roles_of(user)
+    if kind == "city":
+        return bool(roles & {*DEPARTMENT_ROLES, Role.INSPECTOR})
+    pk = int(ident)
+    if kind == "commune":
+        unit = Unit.objects.filter(pk=pk).first()
+        return unit is not None and bool(
+            roles_over_unit(user, unit) & {*DEPARTMENT_ROLES, Role.INSPECTOR, Role.COMMUNE_OFFICER}
+        )
+    if kind == "institution":
+        inst = Institution.objects.select_related("unit", "managing_agency__unit").filter(pk=pk)
+        found = inst.first()
+        return found is not None and bool(_oversees(user, found, found.unit) - {Role.CITY_VIEWER})
+    program = Program.objects.select_related("institution__unit", "facility__unit").filter(pk=pk)
+    p = program.first()
+    if p is None:
+        return False
+    unit = p.institution.unit if p.institution_id else p.facility.unit
+    return bool(_oversees(user, p.institution, unit) - {Role.CITY_VIEWER})

@@ -352,6 +352,7 @@ def patch_program(request, program_id: int, payload: ProgramPatch):
 
 class ReasonIn(Schema):
     reason: str = ""
+    override_reason: str = Field("", description="Phê duyệt dù có vi phạm: lý do (≥ 10 ký tự)")
 
 
 def _transition(request, program_id: int, action: str, payload: ReasonIn | None):
@@ -362,6 +363,7 @@ def _transition(request, program_id: int, action: str, payload: ReasonIn | None)
             action=action,
             by=request.user,
             reason=payload.reason if payload else "",
+            override_reason=payload.override_reason if payload else "",
         )
     except ProgramInputError as e:
         raise _input_error(e) from e

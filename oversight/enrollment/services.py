@@ -20,6 +20,7 @@ from oversight.accounts import access
 from oversight.accounts.models import Role
 from oversight.accounts.phone import origin_hash
 from oversight.audit.services import record_event
+from oversight.compliance.hooks import facts_changed
 from oversight.enrollment.ledger import GENESIS, entry_hash
 from oversight.enrollment.models import (
     Channel,
@@ -255,6 +256,7 @@ def record_consent(
         },
     )
     _tell_family(entry, guardian)
+    facts_changed(program=program)
     return entry
 
 
@@ -601,6 +603,7 @@ def record_fee(
         target=fee,
         data={"program": program.pk, "billed": billed, "collected": collected},
     )
+    facts_changed(program=program)
     return fee
 
 
@@ -620,6 +623,7 @@ def record_refund(*, fee: FeeRecord, amount: int, by: Any) -> FeeRecord:
     fee.refunded += amount
     fee.save(update_fields=["refunded"])
     record_event(actor=by, action="fee.refunded", target=fee, data={"amount": amount})
+    facts_changed(program=fee.program)
     return fee
 
 

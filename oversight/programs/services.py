@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from oversight.accounts import access
 from oversight.audit.services import record_event
+from oversight.compliance.hooks import facts_changed
 from oversight.lib.public_cache import bump_public_generation
 from oversight.lib.text import fold, nfc, vi_sort_key
 from oversight.notifications.notifier import notify
@@ -454,6 +455,7 @@ def update_program(
     if program.status in (Program.Status.APPROVED, Program.Status.SUSPENDED):
         _new_version_if_changed(program, by)
         bump_public_generation()
+    facts_changed(program=program)
     return program
 
 
@@ -499,7 +501,9 @@ def allowed(action: str, by: Any, program: Program) -> bool:
 
 
 @transaction.atomic
-def transition(*, program: Program, action: str, by: Any, reason: str = "") -> Program:
+def transition(
+    *, program: Program, action: str, by: Any, reason: str = "", override_reason: str = ""
+) -> Program:
     """Move a programme along its lifecycle; wrong role → PermissionDenied, wrong state →
     TransitionNotAllowed, missing reason → ProgramInputError. Audited with actor and reason."""
     if action not in TRANSITIONS:
@@ -532,6 +536,9 @@ def transition(*, program: Program, action: str, by: Any, reason: str = "") -> P
         from oversight.inspections.services import release_suspension_for_resume
 
         release_suspension_for_resume(program=program, by=by)
+    from oversight.compliance.services import gate_transition  # open violations block approval
+
+    gate = gate_transition(program=program, action=action, by=by, override_reason=override_reason)
     old = program.status
     program.status, program.status_reason = target, reason
     program.save(update_fields=["status", "status_reason", "updated_at"])
@@ -540,7 +547,7 @@ def transition(*, program: Program, action: str, by: Any, reason: str = "") -> P
         actor=by,
         action=f"program.{action}",
         target=program,
-        data={"from": old, "to": target, "reason": reason},
+        data={"from": old, "to": target, "reason": reason, **gate},
     )
     if target == Program.Status.APPROVED:
         _new_version_if_changed(program, by)
@@ -699,6 +706,7 @@ def set_official_timetable(
         target=institution,
         data={"school_year": school_year.name, "slots": len(created)},
     )
+    facts_changed(institution=institution)
     return created
 
 
@@ -744,6 +752,7 @@ def report_outside_teaching(
         starts_on=starts_on,
     )
     record_event(actor=by, action="teacher_report.submitted", target=report)
+    facts_changed(facility_id=report.facility_id, institution=teacher.institution)
     return report
 
 
@@ -930,6 +939,7 @@ def set_student_eligibility(
         target=program,
         data={"group": group.name, "student": student.pk, "basis": basis},
     )
+    facts_changed(program=program)
     return entry
 
 
@@ -978,3 +988,4 @@ def remove_student_eligibility(*, entry: EligibleStudent, by: Any) -> None:
     data = {"group": locked.group.name, "student": locked.student_id, "basis": locked.basis}
     locked.delete()
     record_event(actor=by, action="program.eligibility_removed", target=program, data=data)
+    facts_changed(program=program)

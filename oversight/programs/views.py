@@ -163,6 +163,7 @@ def program_transition(request, program_id: int, action: str):
             action=action,
             by=request.user,
             reason=form.cleaned_data.get("reason", ""),
+            override_reason=request.POST.get("override_reason", "")[:500],
         )
     except ProgramError as e:
         messages.error(request, str(e))

@@ -45,6 +45,10 @@ def test_principal_drafts_officer_approves_public_finds_it(page, live_server, wo
 
     sign_in(page, base, world.commune_officer)
     page.goto(f"{base}/manage/programs/{program.pk}/")
+    # No staff, fee basis nor partner licence on file: the officer approves with an override.
+    page.get_by_label("Lý do phê duyệt vượt (chỉ khi có vi phạm)").fill(
+        "Đối tác đang bổ sung hồ sơ"
+    )
     page.get_by_role("button", name="Phê duyệt").click()
     page.get_by_text("Đã phê duyệt, công khai").wait_for()
 

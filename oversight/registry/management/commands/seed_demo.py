@@ -3,6 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from oversight.compliance.demo import ensure_demo_compliance
 from oversight.directives.seed import ensure_seed_documents
 from oversight.programs.demo import ensure_demo_programs
 from oversight.registry import demo
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             demo.ensure_demo_accounts()
             ensure_demo_programs(demo.GUARDIAN_USERNAMES)
             ensure_seed_documents()
+            ensure_demo_compliance()
             self.stdout.write(
                 "Đã có dữ liệu mẫu: dùng lại dữ liệu cũ, chỉ kiểm tra các tài khoản mẫu "
                 "(xem bằng `manage.py demo_accounts`)."
@@ -52,6 +54,7 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from None
         ensure_demo_programs(demo.GUARDIAN_USERNAMES)
         ensure_seed_documents()
+        ensure_demo_compliance()
         students = f"{counts['students']:,}".replace(",", ".")
         seconds = f"{time.monotonic() - started:.1f}".replace(".", ",")
         self.stdout.write(

@@ -1,0 +1,121 @@
+"""Reads of findings and risk: filtered lists, counts, and scores that show their parts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, QuerySet, Sum
+
+from oversight.accounts import access
+from oversight.compliance.models import Finding, RiskSignal, Severity
+from oversight.programs.models import Program
+from oversight.registry.models import Institution, Unit
+
+
+def parse_scope(scope: str | None) -> tuple[str, int | None]:
+    """ "city", "commune:<id>", "institution:<id>" or "program:<id>"; anything else is None."""
+    if not scope or scope == "city":
+        return "city", None
+    kind, _sep, ident = scope.partition(":")
+    if kind in ("commune", "institution", "program") and ident.isdigit():
+        return kind, int(ident)
+    raise ValueError(scope)
+
+
+def findings_for(
+    user: Any,
+    *,
+    scope: str | None = None,
+    rule: str | None = None,
+    severity: str | None = None,
+    status: str | None = None,
+) -> QuerySet[Finding]:
+    """The findings `user` may read, narrowed by scope and filters (ValueError on a bad scope)."""
+    qs = access.findings_visible_to(user).select_related("program", "institution", "unit", "rule")
+    kind, pk = parse_scope(scope)
+    if kind == "commune":
+        unit = Unit.objects.filter(pk=pk or 0).first()
+        qs = qs.filter(unit__path__startswith=unit.path) if unit else qs.none()
+    elif kind == "institution":
+        qs = qs.filter(institution_id=pk)
+    elif kind == "program":
+        qs = qs.filter(program_id=pk)
+    if rule:
+        qs = qs.filter(rule_code=rule)
+    if severity:
+        qs = qs.filter(severity=severity)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def counts(qs: QuerySet[Finding]) -> dict[str, dict[str, int]]:
+    """Counts by severity and by status, for the filters' labels."""
+    out: dict[str, dict[str, int]] = {"severity": {}, "status": {}}
+    for row in qs.order_by().values("severity").annotate(n=Count("pk")):
+        out["severity"][row["severity"]] = row["n"]
+    for row in qs.order_by().values("status").annotate(n=Count("pk")):
+        out["status"][row["status"]] = row["n"]
+    return out
+
+
+@dataclass
+class Risk:
+    """A score and the signals that make it up, each with its points and explanation."""
+
+    score: int = 0
+    signals: list[RiskSignal] = field(default_factory=list)
+    open_violations: int = 0
+    parts: list[tuple[str, int]] = field(default_factory=list)
+
+
+def program_risk(program: Program) -> Risk:
+    signals = list(program.risk_signals.all())
+    return Risk(
+        score=sum(s.points for s in signals),
+        signals=signals,
+        open_violations=Finding.objects.live()
+        .filter(program=program, severity=Severity.VIOLATION)
+        .count(),
+    )
+
+
+def institution_risk(institution: Institution) -> Risk:
+    signals = list(
+        RiskSignal.objects.filter(institution=institution).select_related("program")[:200]
+    )
+    by_program: dict[str, int] = {}
+    for s in signals:
+        by_program[s.program.title] = by_program.get(s.program.title, 0) + s.points
+    return Risk(
+        score=sum(s.points for s in signals),
+        signals=signals,
+        open_violations=Finding.objects.live()
+        .filter(institution=institution, severity=Severity.VIOLATION)
+        .count(),
+        parts=sorted(by_program.items(), key=lambda kv: -kv[1]),
+    )
+
+
+def ranking(user: Any, *, unit: Unit | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """Institutions by risk score within the user's view (and a commune), with their parts."""
+    signals = access.risk_signals_visible_to(user).filter(institution__isnull=False)
+    if unit is not None:
+        signals = signals.filter(unit__path__startswith=unit.path)
+    rows = (
+        signals.values("institution_id", "institution__name", "unit__name")
+        .annotate(score=Sum("points"), signals=Count("pk"))
+        .order_by("-score", "institution__name")[:limit]
+    )
+    return list(rows)
+
+
+def commune_scores(user: Any, *, limit: int = 120) -> list[dict[str, Any]]:
+    """Communes by the sum of their programmes' signals (facilities included)."""
+    return list(
+        access.risk_signals_visible_to(user)
+        .values("unit_id", "unit__name")
+        .annotate(score=Sum("points"), signals=Count("pk"))
+        .order_by("-score", "unit__name")[:limit]
+    )
