@@ -211,8 +211,27 @@ def make_guardian(
     return g
 
 
+def ensure_reference_data() -> None:
+    """Put back what data migrations seed (approval routes, the rule pack) when a browser test,
+    which runs outside a transaction, has flushed the database before this test."""
+    import importlib
+
+    from django.apps import apps
+
+    from oversight.compliance.models import RulePack
+    from oversight.compliance.rulepacks import load_pack, read_pack
+    from oversight.programs.models import ApprovalRoute
+
+    if not ApprovalRoute.objects.exists():
+        routes = importlib.import_module("oversight.programs.migrations.0002_approval_routes")
+        routes.add_routes(apps, None)
+    if not RulePack.objects.exists():
+        load_pack(read_pack())
+
+
 def make_world() -> SimpleNamespace:
     """A small city with every persona. Attribute names read as the personas' descriptions."""
+    ensure_reference_data()
     w = SimpleNamespace()
     w.city = make_city()
     w.department = Agency.objects.get(unit=w.city, kind=Agency.Kind.DEPARTMENT)

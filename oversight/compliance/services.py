@@ -327,9 +327,34 @@ def schedule_evaluation(
         "institution_id": institution.pk if institution is not None else None,
         "facility_id": facility_id,
     }
+
+    def enqueue() -> None:
+        if not _waiting_already(ids):
+            evaluate_later.enqueue(**ids)
+
     # Robust: a failure to enqueue must not fail the change already committed; the nightly
     # run catches up (the error is logged).
-    transaction.on_commit(lambda: evaluate_later.enqueue(**ids), robust=True)
+    transaction.on_commit(enqueue, robust=True)
+
+
+def _waiting_already(ids: dict[str, int | None]) -> bool:
+    """Whether the same re-judgement already waits in the database queue: a burst of
+    registrations in one programme then queues one run, not one per family. A run already
+    started does not count, since it may have read the facts before this change."""
+    from django_tasks import task_backends
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from oversight.compliance.tasks import evaluate_later
+
+    if not isinstance(task_backends[evaluate_later.backend], DatabaseBackend):
+        return False
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY,
+        task_path=evaluate_later.module_path,
+        **{f"args_kwargs__kwargs__{key}": value for key, value in ids.items()},
+    ).exists()
 
 
 def evaluate_changed(
