@@ -58,7 +58,9 @@ def build(schools: int, per_school: int):
     from oversight.registry.demo import ensure_years
 
     _, year = ensure_years()
-    partner = Partner.objects.create(name="Đối tác thử tải", search_name="doi tac thu tai")
+    partner = Partner.objects.create(
+        name="Đối tác thử tải", search_name="doi tac thu tai", licence_number="0209999999"
+    )
     from oversight.registry.services import create_institution
 
     programs = []
@@ -122,6 +124,9 @@ def build(schools: int, per_school: int):
             starts_on=date(2025, 10, 1),
             ends_on=date(2026, 5, 15),
             fee_amount=200_000,
+            fee_legal_basis="Thỏa thuận với cha mẹ theo hợp đồng liên kết",
+            alternative_activity="Đọc sách tại thư viện, có giáo viên trông",
+            staff=[{"full_name": "Giáo Viên Thử Tải", "is_foreign": False}],
             sessions=[{"weekday": 3, "start": dtime(16, 45), "end": dtime(17, 30), "place": "P1"}],
         )
         transition(program=program, action="submit", by=None)
