@@ -26,9 +26,7 @@ FIRST_ITEMS = 5
 TASK_DUE_DAYS = 7
 
 APPROVER_ROLES = frozenset({Role.PRINCIPAL, Role.COMMUNE_OFFICER, *access.DEPARTMENT_ROLES})
-FINDING_ROLES = frozenset(
-    {*access.FINDING_OVERSEERS, Role.COMMUNE_OFFICER, *access.SCHOOL_ROLES}
-)
+FINDING_ROLES = frozenset({*access.FINDING_OVERSEERS, Role.COMMUNE_OFFICER, *access.SCHOOL_ROLES})
 # Only the handling agency's officers act on a complaint (`access.can_handle_complaint`).
 COMPLAINT_HANDLERS = frozenset({Role.COMMUNE_OFFICER, *access.DEPARTMENT_ROLES})
 HOTSPOT_ROLES = frozenset({*access.COMPLAINT_READERS, Role.COMMUNE_OFFICER})
@@ -78,9 +76,7 @@ def programs_to_approve(user: Any) -> Section:
     submitted = (
         access.programs_visible_to(user)
         .filter(status=Program.Status.SUBMITTED)
-        .select_related(
-            "institution__unit", "institution__managing_agency__unit", "facility__unit"
-        )
+        .select_related("institution__unit", "institution__managing_agency__unit", "facility__unit")
         .order_by("updated_at", "pk")
     )
     mine = [
@@ -208,20 +204,20 @@ def live_hotspots(user: Any) -> Section:
 
 def tasks_due(user: Any, today: date, *, all_open: bool = False) -> Section:
     """Visible tasks overdue or due within TASK_DUE_DAYS (every unfinished one if `all_open`)."""
-    from oversight.directives.models import Status
+    from oversight.directives.models import Status, status_q
     from oversight.directives.selectors import tasks_for
 
-    unfinished = [Status.OVERDUE, Status.IN_PROGRESS, Status.NOT_STARTED]
-    qs = tasks_for(user, today)
+    unfinished = (
+        status_q(Status.OVERDUE, today)
+        | status_q(Status.IN_PROGRESS, today)
+        | status_q(Status.NOT_STARTED, today)
+    )
+    qs: Any = tasks_for(user, today)
     if all_open:
-        qs = qs.filter(status__in=unfinished)
+        qs = qs.filter(unfinished)
     else:
-        soon = Q(
-            status__in=unfinished,
-            deadline__gte=today,
-            deadline__lte=today + timedelta(days=TASK_DUE_DAYS),
-        )
-        qs = qs.filter(Q(status=Status.OVERDUE) | soon)
+        week = Q(deadline__gte=today, deadline__lte=today + timedelta(days=TASK_DUE_DAYS))
+        qs = qs.filter(status_q(Status.OVERDUE, today) | (unfinished & week))
     items = [
         Item(
             label=t.title,

@@ -22,8 +22,6 @@ from oversight.testing import make_program
 
 pytestmark = pytest.mark.django_db
 
-SECTIONS = ("programs", "findings", "explanations", "complaints", "hotspots", "tasks", "actions")
-
 
 def today():
     return timezone.localdate()
@@ -105,7 +103,8 @@ def test_a_teacher_a_guardian_or_a_partner_has_no_worklist(client, world, person
 
 def test_a_commune_officer_sees_every_section_an_authority_acts_on(client, world):
     r = home(client, world.commune_officer)
-    assert list(sections(r)) == ["programs", "findings", "complaints", "hotspots", "tasks", "actions"]
+    expected = ["programs", "findings", "complaints", "hotspots", "tasks", "actions"]
+    assert list(sections(r)) == expected
     assert "Việc cần làm hôm nay" in r.content.decode()
 
 
@@ -248,7 +247,8 @@ def test_tasks_due_within_a_week_or_overdue_for_the_users_units(client, world):
 
 
 def test_a_principal_sees_every_unfinished_task_of_the_school(client, world):
-    make_task(world, title="Tự kiểm tra", lead=world.school_a, deadline=today() + timedelta(days=60))
+    in_two_months = today() + timedelta(days=60)
+    make_task(world, title="Tự kiểm tra", lead=world.school_a, deadline=in_two_months)
     make_task(world, title="Việc của xã", deadline=today() + timedelta(days=2))
     section = sections(home(client, world.principal))["tasks"]
     assert [i.label for i in section.items] == ["Tự kiểm tra"]
@@ -289,7 +289,7 @@ def _fill(world, n: int, start: int):
         due_complaint(world, institution=world.school_a)
         make_task(world, title=f"Nhiệm vụ {k}", deadline=today())
         overdue_action(world, description=f"Khắc phục số {k}")
-    hotspot(world.commune_a) if start == 0 else hotspot(world.commune_b)
+    hotspot(world.commune_a if start == 0 else world.commune_b)
 
 
 def _queries(client, user) -> int:
