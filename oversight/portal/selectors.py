@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from oversight.accounts import access
@@ -42,7 +43,7 @@ class Item:
     url: str
     meta: str = ""
     when: date | None = None
-    late: bool = False
+    urgent: bool = False
 
 
 @dataclass
@@ -91,7 +92,7 @@ def programs_to_approve(user: Any) -> Section:
             label=p.title,
             url=reverse("programs:detail", args=[p.pk]),
             meta=str(p.institution or p.facility),
-            when=p.updated_at.date(),
+            when=timezone.localdate(p.updated_at),
         )
         for p in mine[:FIRST_ITEMS]
     ]
@@ -127,7 +128,6 @@ def open_findings(user: Any) -> Section:
             url=reverse("compliance:finding", args=[f.pk]),
             meta=f"{f.get_severity_display()} – {f.program or f.institution or f.unit}",
             when=f.occurred_on,
-            late=f.severity == Severity.VIOLATION,
         )
         for f in first
     ]
@@ -159,7 +159,7 @@ def complaints_due(user: Any, today: date) -> Section:
             url=reverse("complaints:detail", args=[c.pk]),
             meta=f"{c.get_category_display()} – {c.institution}",
             when=c.due_on,
-            late=c.due_on is not None and c.due_on < today,
+            urgent=c.due_on is not None and c.due_on < today,
         )
         for c in first
     ]
@@ -193,7 +193,7 @@ def live_hotspots(user: Any) -> Section:
             label=str(h.institution or h.unit),
             url=reverse("complaints:hotspot", args=[h.pk]),
             meta=h.get_state_display(),
-            late=h.state == Hotspot.State.ACTIVE,
+            urgent=h.state == Hotspot.State.ACTIVE,
         )
         for h in first
     ]
@@ -224,7 +224,7 @@ def tasks_due(user: Any, today: date, *, all_open: bool = False) -> Section:
             url=reverse("directives:task", args=[t.pk]),
             meta=str(t.lead_agency or t.lead_institution),
             when=t.deadline,
-            late=t.status == Status.OVERDUE,
+            urgent=t.status == Status.OVERDUE,
         )
         for t in qs[:FIRST_ITEMS]
     ]
@@ -263,7 +263,7 @@ def corrective_actions(user: Any, today: date, *, school: bool = False) -> Secti
             url=reverse("inspections:detail", args=[a.inspection_id]),
             meta=str(a.target.institution or a.target.program or a.target.facility),
             when=a.deadline,
-            late=a.deadline < today,
+            urgent=a.deadline < today,
         )
         for a in first
     ]
@@ -276,7 +276,7 @@ def explanations_to_give(user: Any) -> Section:
     qs = access.explanation_requests_for_user(user).filter(answered_at__isnull=True)
     url = reverse("complaints:explanations")
     items = [
-        Item(label=r.question[:120], url=url, when=r.asked_at.date())
+        Item(label=r.question[:120], url=url, when=timezone.localdate(r.asked_at))
         for r in qs.order_by("asked_at", "pk")[:FIRST_ITEMS]
     ]
     return Section("explanations", _("Yêu cầu giải trình chưa trả lời"), qs.count(), url, items)

@@ -186,7 +186,7 @@ def test_commune_bs_complaint_never_appears_on_commune_as_page(client, world):
     section = sections(r)["complaints"]
     assert section.count == 1
     assert [i.label for i in section.items] == [mine.tracking_code]
-    assert section.items[0].late
+    assert section.items[0].urgent
     assert theirs.tracking_code not in r.content.decode()
 
     b = sections(home(client, world.commune_officer_b))["complaints"]
@@ -209,7 +209,7 @@ def test_hotspots_in_the_area_active_first_and_never_resolved_ones(client, world
     hotspot(world.commune_a, state="watch")
     h_b = hotspot(world.commune_b, state="active")
     officer = sections(home(client, world.commune_officer))["hotspots"]
-    assert officer.count == 1 and not officer.items[0].late
+    assert officer.count == 1 and not officer.items[0].urgent
 
     city = sections(home(client, world.department_officer))["hotspots"]
     assert city.count == 2
@@ -238,7 +238,7 @@ def test_tasks_due_within_a_week_or_overdue_for_the_users_units(client, world):
         reverse("directives:task", args=[late.pk]),
         reverse("directives:task", args=[soon.pk]),
     ]
-    assert section.items[0].late
+    assert section.items[0].urgent
     assert other.title not in r.content.decode()
     overdue_list = client.get(section.more_url)
     assert overdue_list.context["page"].paginator.count == 1
@@ -263,7 +263,7 @@ def test_overdue_corrective_actions_reach_the_inspecting_authority_and_the_schoo
     url = reverse("inspections:detail", args=[action.inspection_id])
     for user in (world.inspector, world.department_officer, world.principal):
         section = sections(home(client, user))["actions"]
-        assert section.count == 1 and section.items[0].url == url and section.items[0].late
+        assert section.count == 1 and section.items[0].url == url and section.items[0].urgent
     assert sections(home(client, world.commune_officer))["actions"].count == 0
     assert sections(home(client, world.outsider))["actions"].count == 0
 
