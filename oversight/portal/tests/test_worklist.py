@@ -318,3 +318,26 @@ def test_the_worklist_speaks_english(client, world):
     assert "To do today" in page
     assert "Complaints due or overdue" in page and "overdue" in page
     assert "Việc cần làm hôm nay" not in page
+
+
+def test_a_communes_own_inspection_actions_reach_its_officers_only(client, world):
+    inspection = inspect(world, by=world.commune_officer, agency=world.committee_a, started=True)
+    add_corrective_action(
+        inspection=inspection,
+        target=inspection.targets.first(),
+        by=world.commune_officer,
+        description="Niêm yết công khai danh sách lớp dạy thêm",
+        owner=world.principal,
+        deadline=today() - timedelta(days=1),
+        today=today() - timedelta(days=5),
+    )
+    assert sections(home(client, world.commune_officer))["actions"].count == 1
+    assert sections(home(client, world.commune_officer_b))["actions"].count == 0
+
+
+def test_a_superuser_sees_every_authority_section(client, world):
+    due_complaint(world, institution=world.school_b)
+    r = home(client, world.superuser)
+    keys = list(sections(r))
+    assert keys == ["programs", "findings", "complaints", "hotspots", "tasks", "actions"]
+    assert sections(r)["complaints"].count == 1
