@@ -1,6 +1,7 @@
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from oversight.accounts.access import (
     AUTHORITY_ROLES,
@@ -11,6 +12,7 @@ from oversight.accounts.access import (
 )
 from oversight.accounts.models import Role, RoleAssignment
 from oversight.lib.public_cache import public_page
+from oversight.portal.selectors import worklist
 from oversight.registry.selectors import figures_for
 
 
@@ -40,6 +42,7 @@ def home(request):
         # The managing authority is told of every in-school plan its principals approve.
         reported = reported_plans_visible_to(user).select_related("program__institution", "agency")
         ctx["reported_plans"], ctx["reported_count"] = reported[:5], reported.count()
+    ctx["worklist"] = worklist(user, timezone.localdate())
     return render(request, "portal/home.html", ctx)
 
 
