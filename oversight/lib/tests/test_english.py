@@ -1,4 +1,5 @@
 import gettext
+import re
 from pathlib import Path
 
 import pytest
@@ -6,6 +7,7 @@ from django.urls import reverse
 
 OVERSIGHT = Path(__file__).resolve().parents[2]
 MAIN_MO = OVERSIGHT / "locale" / "en" / "LC_MESSAGES" / "django.mo"
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 # The shared catalogue, and one per app that keeps its own strings (`make messages` fills both).
 CATALOGUES = sorted(OVERSIGHT.glob("**/locale/en/LC_MESSAGES/django.po"))
 
@@ -57,3 +59,14 @@ def _po_msgids(po: Path) -> set[str]:
                 ids.add(current.encode().decode("unicode_escape").encode("latin-1").decode())
             reading = False
     return ids
+
+
+@pytest.mark.parametrize("po", CATALOGUES, ids=lambda p: str(p.relative_to(OVERSIGHT)))
+def test_every_translation_keeps_the_placeholders_of_its_message(po: Path):
+    catalog = _catalog(po.with_suffix(".mo"))
+    mismatched = [
+        (m, t)
+        for m, t in catalog.items()
+        if isinstance(m, str) and m and set(PLACEHOLDER.findall(m)) != set(PLACEHOLDER.findall(t))
+    ]
+    assert mismatched == []
