@@ -27,9 +27,10 @@ sys.path.insert(0, str(ROOT))
 def seed_programs(n: int) -> None:
     from oversight.lib.text import fold
     from oversight.programs.models import DisclosureVersion, Partner, Program, Session
-    from oversight.registry.models import Institution, SchoolYear, Subject
+    from oversight.registry.demo import ensure_years
+    from oversight.registry.models import Institution, Subject
 
-    year = SchoolYear.objects.get(name="2025-2026")
+    _, year = ensure_years()
     partner, _ = Partner.objects.get_or_create(
         name="Công ty Giáo dục Ánh Sao", defaults={"search_name": fold("Công ty Giáo dục Ánh Sao")}
     )
@@ -68,8 +69,8 @@ def seed_programs(n: int) -> None:
             category="foreign_language",
             grades=[rng.choice(grades[level])],
             capacity=35,
-            starts_on=date(2025, 10, 1),
-            ends_on=date(2026, 5, 20),
+            starts_on=date(year.starts_on.year, 10, 1),
+            ends_on=date(year.starts_on.year + 1, 5, 20),
             fee_amount=rng.choice([0, 120000, 150000, 200000]),
             status="approved",
             subject=rng.choice(subjects),

@@ -1,7 +1,9 @@
-"""Demo data for compliance: three school years (2024-25, 2025-26, 2026-27) with official
-timetables (weekday mornings, and afternoons at schools teaching two sessions a day), and a few
-realistic breaches and signs of coercion at the demo schools, so the findings pages are not
-empty. Fictional; idempotent (the breaches are made once; timetables only where missing)."""
+"""Demo data for compliance: the three most recent school years (the one containing today and
+the two before) with official timetables (weekday mornings, and afternoons at schools teaching two
+sessions a day), and a few realistic breaches and signs of coercion at the demo schools, so the
+findings pages are not empty: one 2024-25 record across the Circular 17 → 29 boundary, the rest
+in the current year, whose classes the registry demo seeds. Fictional; idempotent (the breaches
+are made once; timetables only where missing)."""
 
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ from oversight.programs.services import (
     transition,
     update_program,
 )
-from oversight.registry.demo import DEMO_PREFIX, demo_schools
+from oversight.registry.demo import DEMO_PREFIX, current_start_year, demo_schools
 from oversight.registry.models import (
     ClassMembership,
     HomeroomClass,
@@ -43,22 +45,26 @@ from oversight.registry.models import (
 )
 
 MARK = "(dữ liệu mẫu tuân thủ)"
-YEARS = (2024, 2025, 2026)
+YEARS = 3  # the school year containing today and the two before it
+BOUNDARY_YEAR = 2024  # Circular 29 took effect on 14/02/2025, inside 2024-2025
 # Mornings Monday–Friday; afternoons too at schools teaching two sessions a day.
 MORNING = {"primary": (time(7, 30), time(10, 45)), "other": (time(7, 0), time(11, 15))}
 AFTERNOON = {"primary": (time(14, 0), time(16, 15)), "other": (time(13, 45), time(16, 30))}
 OTHER_SCHOOLS_WITH_TIMETABLES = 30
 
 
-def ensure_school_years() -> list[SchoolYear]:
-    years = []
-    for start in YEARS:
-        year, _ = SchoolYear.objects.get_or_create(
-            name=f"{start}-{start + 1}",
-            defaults={"starts_on": date(start, 9, 5), "ends_on": date(start + 1, 5, 31)},
-        )
-        years.append(year)
-    return years
+def _school_year(start: int) -> SchoolYear:
+    year, _ = SchoolYear.objects.get_or_create(
+        name=f"{start}-{start + 1}",
+        defaults={"starts_on": date(start, 9, 5), "ends_on": date(start + 1, 5, 31)},
+    )
+    return year
+
+
+def ensure_school_years(today: date | None = None) -> list[SchoolYear]:
+    """The three most recent school years, oldest first; the last one contains today."""
+    current = current_start_year(today)
+    return [_school_year(start) for start in range(current - YEARS + 1, current + 1)]
 
 
 def _slots(school: Institution) -> list[dict[str, Any]]:
@@ -135,9 +141,9 @@ def _approve(program: Program, by: Any, override: str = "") -> Program:
 
 
 @transaction.atomic
-def ensure_demo_compliance() -> Summary:
+def ensure_demo_compliance(today: date | None = None) -> Summary:
     """Timetables for three school years, the demo breaches, then one evaluation of all."""
-    years = ensure_school_years()
+    years = ensure_school_years(today)
     schools = demo_schools()
     demo = [s for s in schools.values() if s is not None]
     others = list(
@@ -151,16 +157,16 @@ def ensure_demo_compliance() -> Summary:
         thcs is not None
         and not Program.objects.filter(institution=thcs, title__endswith=MARK).exists()
     ):
-        _lower_secondary(thcs, years)
+        _lower_secondary(thcs, _school_year(BOUNDARY_YEAR), years[-1])
     if tieuhoc is not None and not Program.objects.filter(
         institution=tieuhoc, title__endswith=MARK
     ):
-        _primary(tieuhoc, years[1])
+        _primary(tieuhoc, years[-1])
     return evaluate_everything()
 
 
-def _lower_secondary(school: Institution, years: list[SchoolYear]) -> None:
-    past, current, coming = years
+def _lower_secondary(school: Institution, past: SchoolYear, current: SchoolYear) -> None:
+    start = current.starts_on.year
     principal = _user("ht.thcs")
     officer = _user("canbo.xa2")
     maths = _subject("Toán")
@@ -189,7 +195,7 @@ def _lower_secondary(school: Institution, years: list[SchoolYear]) -> None:
     _approve(old, principal, "Kế hoạch đã được phê duyệt từ tháng 01/2025, nhập lại để lưu hồ sơ")
     transition(program=old, action="close", by=None, reason="Hết năm học 2024-2025")
 
-    # 2025-26: a free review class formed from one whole homeroom class, typed in by the
+    # This year: a free review class formed from one whole homeroom class, typed in by the
     # school in one sitting, later given an extra period inside the morning timetable.
     nine = _first_class(school, current, 9)
     review = create_program(
@@ -201,8 +207,8 @@ def _lower_secondary(school: Institution, years: list[SchoolYear]) -> None:
         title=f"Ôn thi vào lớp 10 môn Toán {MARK}",
         grades=[9],
         capacity=45,
-        starts_on=date(2025, 10, 6),
-        ends_on=date(2026, 5, 22),
+        starts_on=date(start, 10, 6),
+        ends_on=date(start + 1, 5, 22),
         sessions=[{"weekday": 1, "start": time(17, 0), "end": time(17, 45), "place": "Phòng 9A"}],
         staff=[{"full_name": "Giáo viên Toán khối 9"}],
     )
@@ -247,8 +253,8 @@ def _lower_secondary(school: Institution, years: list[SchoolYear]) -> None:
         title=f"Toán 9 nâng cao {MARK}",
         grades=[9],
         capacity=25,
-        starts_on=date(2025, 10, 4),
-        ends_on=date(2026, 5, 30),
+        starts_on=date(start, 10, 4),
+        ends_on=date(start + 1, 5, 30),
         fee_amount=400_000,
         fee_unit="per_month",
         sessions=[
@@ -262,28 +268,29 @@ def _lower_secondary(school: Institution, years: list[SchoolYear]) -> None:
     _approve(outside, officer, "Cơ sở cam kết hoàn tất đăng ký kinh doanh trong tháng")
     _paper_grants(outside, students[:8], officer)
 
-    # 2026-27: a paid in-school plan sent for approval, waiting with its open violation.
-    coming_plan = create_program(
+    # Also this year: a paid in-school plan sent for approval, waiting with its open violation.
+    paid_plan = create_program(
         by=None,
         kind=Program.Kind.IN_SCHOOL_TUTORING,
         institution=school,
-        school_year=coming,
+        school_year=current,
         subject=_subject("Ngữ văn"),
-        title=f"Dạy thêm Ngữ văn 9 năm học 2026-2027 {MARK}",
+        title=f"Dạy thêm Ngữ văn 9 năm học {current.name} {MARK}",
         grades=[9],
         capacity=40,
-        starts_on=date(2026, 9, 14),
-        ends_on=date(2027, 5, 21),
+        starts_on=date(start, 9, 14),
+        ends_on=date(start + 1, 5, 21),
         fee_amount=50_000,
         fee_unit="per_session",
         fee_legal_basis="Thỏa thuận với cha mẹ học sinh",
         sessions=[{"weekday": 5, "start": time(17, 0), "end": time(17, 45), "place": "Phòng 9B"}],
         staff=[{"full_name": "Giáo viên Ngữ văn khối 9"}],
     )
-    transition(program=coming_plan, action="submit", by=None)
+    transition(program=paid_plan, action="submit", by=None)
 
 
 def _primary(school: Institution, year: SchoolYear) -> None:
+    start = year.starts_on.year
     staff = _user("vanphong.tieuhoc") or _user("ht.tieuhoc")
     officer = _user("canbo.xa1")
     five = _first_class(school, year, 5)
@@ -311,11 +318,11 @@ def _primary(school: Institution, year: SchoolYear) -> None:
             category=category,
             grades=[5],
             capacity=40,
-            starts_on=date(2025, 10, 1),
-            ends_on=date(2026, 5, 20),
+            starts_on=date(start, 10, 1),
+            ends_on=date(start + 1, 5, 20),
             fee_amount=fee,
             fee_unit="per_month",
-            fee_legal_basis="Hợp đồng liên kết năm học 2025-2026",
+            fee_legal_basis=f"Hợp đồng liên kết năm học {year.name}",
             alternative_activity="Đọc sách ở thư viện, có giáo viên trông" if alternative else "",
             sessions=[
                 {"weekday": 3, "start": time(16, 30), "end": time(17, 15), "place": "Phòng 5A"}
@@ -338,15 +345,15 @@ def _primary(school: Institution, year: SchoolYear) -> None:
             continue
     # Four months of "Toán tư duy" collected at once, at the start of the period.
     today = timezone.localdate()
-    start = today.replace(day=1)
+    first = today.replace(day=1)
     for n, s in enumerate(students[3:8], start=1):
         try:
             record_fee(
                 program=maths,
                 student=s,
                 by=staff,
-                period_start=start,
-                period_end=start + timedelta(days=120),
+                period_start=first,
+                period_end=first + timedelta(days=120),
                 billed=800_000,
                 collected=800_000,
                 collected_on=today,
@@ -365,5 +372,5 @@ def _primary(school: Institution, year: SchoolYear) -> None:
             form="in_person",
             times="Thứ 7 và Chủ nhật, 8:00–10:00",
             relationship="owner",
-            starts_on=date(2025, 9, 6),
+            starts_on=date(start, 9, 6),
         )

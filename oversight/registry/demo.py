@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from typing import Any, TextIO
 
 from django.db import transaction
+from django.utils import timezone
 
 from oversight.accounts.models import Role, RoleAssignment, User
 from oversight.accounts.services import assign_role, revoke_role
@@ -417,10 +418,17 @@ def fictional_phone(n: int) -> str:
     return f"{prefix}{rest:07d}"
 
 
-def ensure_years() -> tuple[SchoolYear, SchoolYear]:
-    """2024-2025 (history) and 2025-2026 (current), each with its two terms."""
+def current_start_year(today: date | None = None) -> int:
+    """The calendar year the school year containing `today` starts in (from August, the new one)."""
+    today = today or timezone.localdate()
+    return today.year if today.month >= 8 else today.year - 1
+
+
+def ensure_years(today: date | None = None) -> tuple[SchoolYear, SchoolYear]:
+    """The year before (history) and the school year containing today (current), with terms."""
+    current = current_start_year(today)
     years = []
-    for start in (2024, 2025):
+    for start in (current - 1, current):
         year, _ = SchoolYear.objects.get_or_create(
             name=f"{start}-{start + 1}",
             defaults={"starts_on": date(start, 9, 5), "ends_on": date(start + 1, 5, 31)},
@@ -701,15 +709,17 @@ def seed(
     scale_name: str = "small",
     progress: Callable[[int, int, int], None] | None = None,
     max_schools: int | None = None,
+    today: date | None = None,
 ) -> dict[str, int]:
     """Create the demo city and its demo accounts; returns counts.
 
     Schools whose code already exists are skipped, so a run interrupted half-way can be
     finished by running it again (`seed_demo --resume`); each school is one transaction.
+    Classes and students belong to the school year containing `today` (default: the real today).
     """
     scale = SCALES[scale_name]
     city = load_units().city
-    _, year = ensure_years()
+    _, year = ensure_years(today)
     subjects = ensure_subjects()
     seeder = _Seeder(scale, year, subjects)
     plan = plan_schools(city, scale, max_schools)

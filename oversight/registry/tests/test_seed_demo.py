@@ -1,4 +1,5 @@
 import json
+from datetime import date
 from io import StringIO
 
 import pytest
@@ -7,7 +8,7 @@ from django.core.management import call_command
 from oversight.accounts import access
 from oversight.accounts.models import Role, RoleAssignment, User
 from oversight.registry.demo import DEMO_PASSWORD, fictional_phone
-from oversight.registry.models import Guardian, Institution, Student, Teacher, Unit
+from oversight.registry.models import Guardian, Institution, SchoolYear, Student, Teacher, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +145,30 @@ def test_every_demo_guardian_has_an_approved_programme_their_child_can_join():
     before = Program.objects.count()
     seed()
     assert Program.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("today", "current", "history"),
+    [
+        (date(2026, 12, 3), "2026-2027", "2025-2026"),
+        (date(2027, 3, 15), "2026-2027", "2025-2026"),
+        (date(2028, 2, 1), "2027-2028", "2026-2027"),
+    ],
+)
+def test_the_demo_present_is_the_school_year_containing_today(today, current, history):
+    from oversight.programs.demo import ensure_demo_programs
+    from oversight.registry import demo
+    from oversight.registry.models import ClassMembership, HomeroomClass
+    from oversight.registry.selectors import current_school_year
+
+    demo.seed(scale_name="small", max_schools=12, today=today)
+    year = current_school_year(today)
+    assert year.name == current
+    assert year.terms.count() == 2
+    assert HomeroomClass.objects.filter(school_year=year).exists()
+    assert set(ClassMembership.objects.values_list("school_year__name", flat=True)) == {current}
+    assert set(HomeroomClass.objects.values_list("school_year__name", flat=True)) == {current}
+    assert SchoolYear.objects.filter(name=history).exists()
+    # The families' demo programmes follow their children's classes into the present year.
+    programs = ensure_demo_programs(demo.GUARDIAN_USERNAMES)
+    assert programs and {p.school_year.name for p in programs} == {current}
