@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q
+from django.utils import timezone
 
 from oversight.registry.models import Institution, InstitutionPlacement, SchoolYear, Unit
 
@@ -20,7 +21,7 @@ def unit_of(institution: Institution, on: date) -> Unit:
 
 
 def current_school_year(on: date | None = None) -> SchoolYear | None:
-    on = on or date.today()
+    on = on or timezone.localdate()
     return (
         SchoolYear.objects.filter(starts_on__lte=on, ends_on__gte=on).first()
         or SchoolYear.objects.filter(starts_on__lte=on).order_by("-starts_on").first()

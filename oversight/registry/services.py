@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oversight.accounts import access
@@ -348,7 +349,7 @@ def update_institution(*, institution: Institution, by: Any, **fields: Any) -> I
         return inst
     _check_institution(inst)
     if inst.unit_id != old_unit_id:
-        _move_placement(inst, inst.unit, date.today())
+        _move_placement(inst, inst.unit, timezone.localdate())
     if not inst.managing_override_reason and {"level", "unit"} & set(changed):
         inst.managing_agency = derive_managing_agency(level=inst.level, unit=inst.unit)
         changed.append("managing_agency")
