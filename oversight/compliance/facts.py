@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import CharField, Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from oversight.enrollment.models import ConsentEntry, Enrollment, FeeRecord
@@ -97,6 +98,28 @@ class FeeFact:
 
 
 @dataclass(frozen=True)
+class UngrantedPlace:
+    """A live place whose family's latest decision is not a grant ("" when there is none)."""
+
+    student_id: int
+    student: str
+    started_on: date
+    decision: str
+
+
+@dataclass(frozen=True)
+class UngrantedFee:
+    """Money collected on a day the family's latest decision (by the local date it was made)
+    was not a grant; `student` is the name on the programme's place ("" without a place)."""
+
+    id: int
+    student_id: int
+    student: str
+    collected: int
+    collected_on: date
+
+
+@dataclass(frozen=True)
 class ClassFact:
     id: int
     name: str
@@ -134,6 +157,10 @@ class ProgramFacts:
     # Other paid linkage programmes enrolling members of the same classes: class -> count.
     stacked: dict[int, int] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
+    # Derived in the database (None when not gathered: the checks then derive them from
+    # `enrollments`, `consents` and `fees`, as for facts built by hand).
+    ungranted_places: list[UngrantedPlace] | None = None
+    ungranted_fees: list[UngrantedFee] | None = None
 
     @property
     def roster(self) -> set[int]:
@@ -258,6 +285,59 @@ def _fees(programs, ids, out, share) -> None:
         )
     ):
         out[f[0]].fees.append(FeeFact(*f[1:]))
+
+
+def _latest_decision(**when: Any) -> Coalesce:
+    """The family's latest decision for the outer row's student and programme (optionally
+    only among entries matching `when`), "" when there is none."""
+    entries = ConsentEntry.objects.order_by().filter(
+        student_id=OuterRef("student_id"), program_id=OuterRef("program_id")
+    )
+    if when:
+        entries = entries.annotate(on=TruncDate("created_at", tzinfo=_zone())).filter(**when)
+    return Coalesce(
+        Subquery(entries.order_by("-seq").values("decision")[:1]),
+        Value(""),
+        output_field=CharField(),
+    )
+
+
+def _ungranted_places(programs, ids, out, share) -> None:
+    """Only the live places without a grant reach Python, their start already a local date."""
+    for f in out.values():
+        f.ungranted_places = []
+    for pid, *row in (
+        Enrollment.objects.order_by()
+        .filter(program_id__in=ids, status__in=Enrollment.LIVE)
+        .annotate(decision=_latest_decision(), started_on=TruncDate("started_at", tzinfo=_zone()))
+        .exclude(decision="granted")
+        .values_list("program_id", "student_id", "student__full_name", "started_on", "decision")
+    ):
+        out[pid].ungranted_places.append(UngrantedPlace(*row))
+
+
+def _ungranted_fees(programs, ids, out, share) -> None:
+    """Only the money collected without a grant on that day reaches Python."""
+    for f in out.values():
+        f.ungranted_fees = []
+    name = Enrollment.objects.order_by().filter(
+        student_id=OuterRef("student_id"), program_id=OuterRef("program_id")
+    )
+    for pid, *row in (
+        FeeRecord.objects.order_by()
+        .filter(program_id__in=ids, collected__gt=0, collected_on__isnull=False)
+        .annotate(
+            decision=_latest_decision(on__lte=OuterRef("collected_on")),
+            student_name=Coalesce(
+                Subquery(name.values("student__full_name")[:1]),
+                Value(""),
+                output_field=CharField(),
+            ),
+        )
+        .exclude(decision="granted")
+        .values_list("program_id", "id", "student_id", "student_name", "collected", "collected_on")
+    ):
+        out[pid].ungranted_fees.append(UngrantedFee(*row))
 
 
 def _disclosure(programs, ids, out, share) -> None:
@@ -432,6 +512,8 @@ GATHERERS = {
     "enrollments": _enrollments,
     "consents": _consents,
     "fees": _fees,
+    "ungranted_places": _ungranted_places,
+    "ungranted_fees": _ungranted_fees,
     "disclosure": _disclosure,
     "groups": _groups,
     "classes": _classes,
