@@ -14,7 +14,14 @@ from typing import Any, Protocol
 
 from django.utils import timezone
 
-from oversight.compliance.facts import ProgramFacts, SessionFact, first_session_in, local_date
+from oversight.compliance.facts import (
+    ProgramFacts,
+    SessionFact,
+    UngrantedFee,
+    UngrantedPlace,
+    first_session_in,
+    local_date,
+)
 
 PERIOD_MINUTES = 45
 MAX_PERIODS_PER_WEEK = 2
@@ -79,24 +86,35 @@ def _overlaps(a: SessionFact, b: SessionFact) -> bool:
 # --- consent and enrolment -------------------------------------------------------------------
 
 
+def ungranted_places(f: ProgramFacts) -> list[UngrantedPlace]:
+    """The live places whose family's latest decision is not a grant (as the database derived
+    them when gathered, otherwise from the places and the consent entries)."""
+    if f.ungranted_places is not None:
+        return f.ungranted_places
+    latest = _latest(f)
+    return [
+        UngrantedPlace(e.student_id, e.student, e.started_on, latest.get(e.student_id, ""))
+        for e in f.enrollments
+        if e.live and latest.get(e.student_id) != "granted"
+    ]
+
+
 def voluntary(f: ProgramFacts, rule: RuleDates) -> list[Hit]:
     """A live place whose family's latest decision is not a grant."""
-    latest = _latest(f)
     hits = []
-    for e in f.enrollments:
-        if e.live and latest.get(e.student_id) != "granted":
-            day = ongoing(e.started_on, rule, f.today)
-            if day:
-                hits.append(
-                    Hit(
-                        f"student:{e.student_id}",
-                        day,
-                        f"Học sinh {e.student} có tên trong chương trình từ "
-                        f"{e.started_on:%d/%m/%Y} nhưng quyết định mới nhất của gia đình không "
-                        f"phải là đồng ý ({latest.get(e.student_id) or 'chưa có'}).",
-                        {"student": e.student, "since": e.started_on.isoformat()},
-                    )
+    for e in ungranted_places(f):
+        day = ongoing(e.started_on, rule, f.today)
+        if day:
+            hits.append(
+                Hit(
+                    f"student:{e.student_id}",
+                    day,
+                    f"Học sinh {e.student} có tên trong chương trình từ "
+                    f"{e.started_on:%d/%m/%Y} nhưng quyết định mới nhất của gia đình không "
+                    f"phải là đồng ý ({e.decision or 'chưa có'}).",
+                    {"student": e.student, "since": e.started_on.isoformat()},
                 )
+            )
     return hits
 
 
@@ -677,29 +695,43 @@ def fee_no_advance(f: ProgramFacts, rule: RuleDates) -> list[Hit]:
     return hits
 
 
-def fee_consent_first(f: ProgramFacts, rule: RuleDates) -> list[Hit]:
-    """Money collected on a day the family's latest decision was not a grant."""
-    hits = []
+def ungranted_fees(f: ProgramFacts) -> list[UngrantedFee]:
+    """Money collected on a day the family's latest decision (by the local date it was made)
+    was not a grant (as the database derived it when gathered, otherwise from the facts)."""
+    if f.ungranted_fees is not None:
+        return f.ungranted_fees
+    names = {e.student_id: e.student for e in f.enrollments}
     by_student: dict[int, list[tuple[date, int, str]]] = {}
     for c in f.consents:
         by_student.setdefault(c.student_id, []).append((local_date(c.at), c.seq, c.decision))
+    out = []
     for x in f.fees:
-        if x.collected <= 0 or x.collected_on is None or not rule_in_force(rule, x.collected_on):
+        if x.collected <= 0 or x.collected_on is None:
             continue
-        day = x.collected_on
-        before = [c for c in by_student.get(x.student_id, []) if c[0] <= day]
+        before = [c for c in by_student.get(x.student_id, []) if c[0] <= x.collected_on]
         last = max(before, key=lambda c: c[1]) if before else None
         if last is None or last[2] != "granted":
-            hits.append(
-                Hit(
-                    f"fee:{x.id}",
-                    x.collected_on,
-                    f"Thu {money(x.collected)} của học sinh {_names(f, [x.student_id])[0]} ngày "
-                    f"{x.collected_on:%d/%m/%Y} khi gia đình chưa có đồng ý còn hiệu lực.",
-                    {"collected": x.collected, "on": x.collected_on.isoformat()},
+            out.append(
+                UngrantedFee(
+                    x.id, x.student_id, names.get(x.student_id, ""), x.collected, x.collected_on
                 )
             )
-    return hits
+    return out
+
+
+def fee_consent_first(f: ProgramFacts, rule: RuleDates) -> list[Hit]:
+    """Money collected on a day the family's latest decision was not a grant."""
+    return [
+        Hit(
+            f"fee:{x.id}",
+            x.collected_on,
+            f"Thu {money(x.collected)} của học sinh {x.student or f'#{x.student_id}'} ngày "
+            f"{x.collected_on:%d/%m/%Y} khi gia đình chưa có đồng ý còn hiệu lực.",
+            {"collected": x.collected, "on": x.collected_on.isoformat()},
+        )
+        for x in ungranted_fees(f)
+        if rule_in_force(rule, x.collected_on)
+    ]
 
 
 def rule_in_force(rule: RuleDates, day: date) -> bool:
@@ -742,7 +774,7 @@ def no_manage(reports: list[OwnerReport], rule: RuleDates, today: date) -> list[
 NEEDS: dict[str, frozenset[str]] = {
     name: frozenset(parts.split())
     for name, parts in {
-        "voluntary": "enrollments consents",
+        "voluntary": "ungranted_places",
         "application": "enrollments",
         "published_first": "enrollments disclosure",
         "primary": "sessions",
@@ -768,6 +800,6 @@ NEEDS: dict[str, frozenset[str]] = {
         "fee_published_line": "fees sessions",
         "fee_no_bundle": "fees receipts",
         "fee_no_advance": "fees enrollments",
-        "fee_consent_first": "fees consents enrollments",
+        "fee_consent_first": "ungranted_fees",
     }.items()
 }

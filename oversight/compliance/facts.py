@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import CharField, Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from oversight.enrollment.models import ConsentEntry, Enrollment, FeeRecord
@@ -97,6 +98,28 @@ class FeeFact:
 
 
 @dataclass(frozen=True)
+class UngrantedPlace:
+    """A live place whose family's latest decision is not a grant ("" when there is none)."""
+
+    student_id: int
+    student: str
+    started_on: date
+    decision: str
+
+
+@dataclass(frozen=True)
+class UngrantedFee:
+    """Money collected on a day the family's latest decision (by the local date it was made)
+    was not a grant; `student` is the name on the programme's place ("" without a place)."""
+
+    id: int
+    student_id: int
+    student: str
+    collected: int
+    collected_on: date
+
+
+@dataclass(frozen=True)
 class ClassFact:
     id: int
     name: str
@@ -134,6 +157,10 @@ class ProgramFacts:
     # Other paid linkage programmes enrolling members of the same classes: class -> count.
     stacked: dict[int, int] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
+    # Derived in the database (None when not gathered: the checks then derive them from
+    # `enrollments`, `consents` and `fees`, as for facts built by hand).
+    ungranted_places: list[UngrantedPlace] | None = None
+    ungranted_fees: list[UngrantedFee] | None = None
 
     @property
     def roster(self) -> set[int]:
@@ -258,6 +285,72 @@ def _fees(programs, ids, out, share) -> None:
         )
     ):
         out[f[0]].fees.append(FeeFact(*f[1:]))
+
+
+def _latest_decision(**when: Any) -> Coalesce:
+    """The family's latest decision for the outer row's student and programme (optionally
+    only among entries matching `when`), "" when there is none."""
+    entries = ConsentEntry.objects.order_by().filter(
+        student_id=OuterRef("student_id"), program_id=OuterRef("program_id")
+    )
+    if when:
+        entries = entries.annotate(on=TruncDate("created_at", tzinfo=_zone())).filter(**when)
+    return Coalesce(
+        Subquery(entries.order_by("-seq").values("decision")[:1]),
+        Value(""),
+        output_field=CharField(),
+    )
+
+
+def _places(ids: list[int], students: set[int]) -> dict[tuple[int, int], tuple[str, str]]:
+    """The name and the family's latest decision on the given students' places in these
+    programmes. A second, small query: in the first, which reads every place, the planner
+    would otherwise read all students and compile the query (JIT) for each batch."""
+    if not students:
+        return {}
+    return {
+        (pid, sid): (name, decision)
+        for pid, sid, name, decision in Enrollment.objects.order_by()
+        .filter(program_id__in=ids, student_id__in=students)
+        .annotate(decision=_latest_decision())
+        .values_list("program_id", "student_id", "student__full_name", "decision")
+    }
+
+
+def _ungranted_places(programs, ids, out, share) -> None:
+    """Only the live places without a grant reach Python, their start already a local date."""
+    rows = list(
+        Enrollment.objects.order_by()
+        .filter(program_id__in=ids, status__in=Enrollment.LIVE)
+        .alias(decision=_latest_decision())
+        .exclude(decision="granted")
+        .annotate(started_on=TruncDate("started_at", tzinfo=_zone()))
+        .values_list("program_id", "student_id", "started_on")
+    )
+    places = _places(ids, {r[1] for r in rows})
+    for f in out.values():
+        f.ungranted_places = []
+    for pid, sid, started_on in rows:
+        name, decision = places[(pid, sid)]
+        out[pid].ungranted_places.append(UngrantedPlace(sid, name, started_on, decision))
+
+
+def _ungranted_fees(programs, ids, out, share) -> None:
+    """Only the money collected without a grant on that day reaches Python."""
+    rows = list(
+        FeeRecord.objects.order_by()
+        .filter(program_id__in=ids, collected__gt=0, collected_on__isnull=False)
+        .alias(decision=_latest_decision(on__lte=OuterRef("collected_on")))
+        .exclude(decision="granted")
+        .values_list("program_id", "id", "student_id", "collected", "collected_on")
+    )
+    places = _places(ids, {r[2] for r in rows})
+    for f in out.values():
+        f.ungranted_fees = []
+    for pid, fid, sid, collected, collected_on in rows:
+        name = places.get((pid, sid), ("", ""))[0]
+        assert collected_on is not None  # the query keeps only money with its day
+        out[pid].ungranted_fees.append(UngrantedFee(fid, sid, name, collected, collected_on))
 
 
 def _disclosure(programs, ids, out, share) -> None:
@@ -432,6 +525,8 @@ GATHERERS = {
     "enrollments": _enrollments,
     "consents": _consents,
     "fees": _fees,
+    "ungranted_places": _ungranted_places,
+    "ungranted_fees": _ungranted_fees,
     "disclosure": _disclosure,
     "groups": _groups,
     "classes": _classes,
