@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db.models import Q
+
 # Target kinds: an institution (a school), an outside facility, or a programme by its kind.
 INSTITUTION = "institution"
 FACILITY = "facility"
@@ -69,5 +71,20 @@ def checklist_for(target_kind: str, level: str, on_date: date) -> list[Checklist
 
 
 def prefill_findings(target: Any) -> list[Any]:
-    """Open findings of the compliance engine on this target."""
-    return []
+    """The live (open or acknowledged) compliance findings on the target: for a school its own
+    and its programmes', for a facility its programmes', for a programme its own."""
+    from oversight.compliance.models import Finding
+
+    if target.institution_id:
+        where = Q(institution_id=target.institution_id) | Q(
+            program__institution_id=target.institution_id
+        )
+    elif target.facility_id:
+        where = Q(program__facility_id=target.facility_id)
+    elif target.program_id:
+        where = Q(program_id=target.program_id)
+    else:
+        return []
+    return list(
+        Finding.objects.live().filter(where).select_related("rule").order_by("occurred_on", "pk")
+    )
