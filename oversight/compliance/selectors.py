@@ -98,6 +98,39 @@ def institution_risk(institution: Institution) -> Risk:
     )
 
 
+RISK_KEYS = {
+    "institution": ("institution_id", "institution_id"),
+    "program": ("program_id", "program_id"),
+    "facility": ("program__facility_id", "program__facility_id"),
+}
+
+
+def risk_totals(*, by: str, ids: Any) -> dict[int, tuple[int, int]]:
+    """For many institutions, programmes or facilities at once (`by`), the sum of their signals'
+    points and the number of their live violations: {id: (points, violations)}, two queries."""
+    signal_key, finding_key = RISK_KEYS[by]
+    points = dict(
+        RiskSignal.objects.filter(**{f"{signal_key}__in": ids})
+        .values(signal_key)
+        .annotate(total=Sum("points"))
+        .order_by()
+        .values_list(signal_key, "total")
+    )
+    violations = dict(
+        Finding.objects.live()
+        .filter(**{f"{finding_key}__in": ids}, severity=Severity.VIOLATION)
+        .values(finding_key)
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list(finding_key, "n")
+    )
+    return {
+        pk: (int(points.get(pk) or 0), int(violations.get(pk) or 0))
+        for pk in set(points) | set(violations)
+        if pk is not None
+    }
+
+
 def ranking(user: Any, *, unit: Unit | None = None, limit: int = 50) -> list[dict[str, Any]]:
     """Institutions by risk score within the user's view (and a commune), with their parts."""
     signals = access.risk_signals_visible_to(user).filter(institution__isnull=False)

@@ -1,40 +1,15 @@
 """The checklist brings in the compliance engine's live findings on the target."""
 
-from datetime import date
-
 import pytest
-from django.utils import timezone
 
 from oversight.compliance.models import Finding
 from oversight.compliance.services import active_pack
 from oversight.inspections.checklist import prefill_findings
 from oversight.inspections.models import ChecklistItem
-from oversight.inspections.tests.helpers import inspect
+from oversight.inspections.tests.helpers import finding, inspect
 from oversight.testing import make_program
 
 pytestmark = pytest.mark.django_db
-
-
-def finding(code, *, program=None, institution=None, status=Finding.Status.OPEN, message=""):
-    rule = active_pack().rules.get(code=code)
-    institution = institution or program.institution
-    now = timezone.now()
-    return Finding.objects.create(
-        rule=rule,
-        rule_code=code,
-        severity=rule.severity,
-        subject=f"program:{program.pk}" if program else f"institution:{institution.pk}",
-        key=message[:20],
-        program=program,
-        institution=institution,
-        unit=institution.unit,
-        occurred_on=date(2025, 10, 6),
-        citation=rule.citation,
-        message=message or f"Vi phạm {code}",
-        first_seen_at=now,
-        last_seen_at=now,
-        status=status,
-    )
 
 
 def test_an_institution_target_gets_its_own_and_its_programmes_live_findings(world):
