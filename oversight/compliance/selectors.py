@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from oversight.accounts import access
 from oversight.compliance.models import Finding, RiskSignal, Severity
@@ -60,6 +61,9 @@ def counts(qs: QuerySet[Finding]) -> dict[str, dict[str, int]]:
     return out
 
 
+HOTSPOT_POINTS_PER_WEIGHT = 1.0
+
+
 @dataclass
 class Risk:
     """A score and the signals that make it up, each with its points and explanation."""
@@ -68,6 +72,10 @@ class Risk:
     signals: list[RiskSignal] = field(default_factory=list)
     open_violations: int = 0
     parts: list[tuple[str, int]] = field(default_factory=list)
+    # What an open complaint hotspot on the school or its commune adds (complaints app).
+    hotspot_weight: float = 0.0
+    hotspot_points: int = 0
+    hotspot_explanation: str = ""
 
 
 def program_risk(program: Program) -> Risk:
@@ -88,13 +96,41 @@ def institution_risk(institution: Institution) -> Risk:
     by_program: dict[str, int] = {}
     for s in signals:
         by_program[s.program.title] = by_program.get(s.program.title, 0) + s.points
+    parts = sorted(by_program.items(), key=lambda kv: -kv[1])
+    weight, points, explanation = _hotspot_part(institution)
+    if points:
+        parts.append((_("Điểm nóng phản ánh của người dân"), points))
     return Risk(
-        score=sum(s.points for s in signals),
+        score=sum(s.points for s in signals) + points,
         signals=signals,
         open_violations=Finding.objects.live()
         .filter(institution=institution, severity=Severity.VIOLATION)
         .count(),
-        parts=sorted(by_program.items(), key=lambda kv: -kv[1]),
+        parts=parts,
+        hotspot_weight=weight,
+        hotspot_points=points,
+        hotspot_explanation=explanation,
+    )
+
+
+def _hotspot_part(institution: Institution) -> tuple[float, int, str]:
+    """A hotspot raises the school's risk score (issue 6): the complaints app's weight of the
+    open alerts on the school (in full) and its commune (half), watch alerts counting half;
+    one point per unit of weight."""
+    from oversight.complaints.selectors import hotspot_weight_for_institution
+
+    weight = hotspot_weight_for_institution(institution.pk)
+    points = round(weight * HOTSPOT_POINTS_PER_WEIGHT)
+    if not points:
+        return weight, 0, ""
+    return (
+        weight,
+        points,
+        _(
+            "Có điểm nóng phản ánh của người dân tại trường hoặc xã/phường của trường "
+            "(trọng số phản ánh %(w)s): cộng %(p)s điểm."
+        )
+        % {"w": weight, "p": points},
     )
 
 
