@@ -125,6 +125,39 @@ def case_history(complaint: Complaint, *, internal: bool) -> dict[str, Any]:
     }
 
 
+def linkable_findings(user: Any, complaint: Complaint) -> list[Any]:
+    """The findings the officer may link the case to: the live ones (and the one linked now)
+    about the school or its programmes, among those the officer can see."""
+    from oversight.accounts import access
+    from oversight.compliance.models import Finding
+
+    about_school = Q(institution_id=complaint.institution_id) | Q(
+        program__institution_id=complaint.institution_id
+    )
+    return list(
+        access.findings_visible_to(user)
+        .filter(about_school)
+        .filter(Q(status__in=Finding.LIVE) | Q(pk=complaint.finding_id or 0))
+        .order_by("-occurred_on", "-pk")[:100]
+    )
+
+
+def linkable_inspections(user: Any, complaint: Complaint) -> list[Any]:
+    """The inspections the officer can see that target the school or one of its programmes
+    (and the one linked now)."""
+    from oversight.accounts import access
+
+    at_school = Q(targets__institution_id=complaint.institution_id) | Q(
+        targets__program__institution_id=complaint.institution_id
+    )
+    return list(
+        access.inspections_visible_to(user)
+        .filter(at_school | Q(pk=complaint.inspection_id or 0))
+        .distinct()
+        .order_by("-starts_on", "-pk")[:100]
+    )
+
+
 # --- hotspots ----------------------------------------------------------------------------------
 
 CATEGORY_WEIGHT: dict[str, float] = {
