@@ -184,6 +184,8 @@ class ComplaintOut(Schema):
     tracking_code: str
     institution: Ref
     program_id: int | None
+    finding_id: int | None
+    inspection_id: int | None
     category: str
     description: str
     source: str
@@ -307,6 +309,14 @@ class LinkIn(Schema):
     program_id: int | None
 
 
+class LinkFindingIn(Schema):
+    finding_id: int | None
+
+
+class LinkInspectionIn(Schema):
+    inspection_id: int | None
+
+
 def _step(request, complaint_id: int, fn, **kw) -> Complaint:
     complaint = get_complaint_for_user(request.user, complaint_id, write=True)
     return fn(complaint=complaint, by=request.user, **kw)
@@ -369,6 +379,24 @@ def escalate(request, complaint_id: int, payload: ReasonIn):
 )
 def link(request, complaint_id: int, payload: LinkIn):
     return _step(request, complaint_id, services.link_program, program_id=payload.program_id)
+
+
+@router.post(
+    "/complaints/{complaint_id}/finding", response=ComplaintDetail, summary="Liên kết phát hiện"
+)
+def link_finding(request, complaint_id: int, payload: LinkFindingIn):
+    return _step(request, complaint_id, services.link_finding, finding_id=payload.finding_id)
+
+
+@router.post(
+    "/complaints/{complaint_id}/inspection",
+    response=ComplaintDetail,
+    summary="Liên kết đợt kiểm tra",
+)
+def link_inspection(request, complaint_id: int, payload: LinkInspectionIn):
+    return _step(
+        request, complaint_id, services.link_inspection, inspection_id=payload.inspection_id
+    )
 
 
 @router.post(

@@ -110,11 +110,24 @@ class SignalOut(Schema):
         return obj.program.title
 
 
+class RiskPartOut(Schema):
+    label: str
+    points: int
+
+
+class HotspotPartOut(Schema):
+    weight: float
+    points: int
+    explanation: str
+
+
 class RiskOut(Schema):
     institution_id: int
     score: int
     open_violations: int
     signals: list[SignalOut]
+    parts: list[RiskPartOut]
+    hotspot: HotspotPartOut
 
 
 @router.get("/institutions/{institution_id}/risk", response=RiskOut, summary="Điểm rủi ro")
@@ -128,6 +141,12 @@ def risk(request, institution_id: int):
         "score": r.score,
         "open_violations": r.open_violations,
         "signals": r.signals,
+        "parts": [{"label": str(label), "points": points} for label, points in r.parts],
+        "hotspot": {
+            "weight": r.hotspot_weight,
+            "points": r.hotspot_points,
+            "explanation": r.hotspot_explanation,
+        },
     }
 
 

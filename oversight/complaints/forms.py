@@ -129,6 +129,30 @@ class LinkForm(forms.Form):
         self.fields["program"].choices = [("", "—")] + [(p.pk, p.title) for p in programs]
 
 
+class LinkFindingForm(forms.Form):
+    finding = forms.TypedChoiceField(
+        label=_("Phát hiện của hệ thống"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, findings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["finding"].choices = [("", "—")] + [
+            (f.pk, f"{f.rule_code} – {f.occurred_on:%d/%m/%Y} – {f.message[:80]}") for f in findings
+        ]
+
+
+class LinkInspectionForm(forms.Form):
+    inspection = forms.TypedChoiceField(
+        label=_("Đợt kiểm tra"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, inspections=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["inspection"].choices = [("", "—")] + [
+            (i.pk, f"{i.title} ({i.starts_on:%d/%m/%Y})") for i in inspections
+        ]
+
+
 class QuestionForm(forms.Form):
     question = forms.CharField(
         label=_("Nội dung cần nhà trường giải trình"),

@@ -126,6 +126,24 @@ class Complaint(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # What the handling officer linked the case to (issue 6): a finding of the compliance
+    # engine, and later the inspection that checked it.
+    finding = models.ForeignKey(
+        "compliance.Finding",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints",
+        verbose_name=_("phát hiện liên quan"),
+    )
+    inspection = models.ForeignKey(
+        "inspections.Inspection",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="complaints",
+        verbose_name=_("đợt kiểm tra liên quan"),
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -184,6 +202,8 @@ class ComplaintEvent(models.Model):
         REPLIED = "replied", _("Trả lời")
         NOTE = "note", _("Ghi chú nội bộ")
         LINKED = "linked", _("Liên kết chương trình")
+        LINKED_FINDING = "linked_finding", _("Liên kết phát hiện")
+        LINKED_INSPECTION = "linked_inspection", _("Liên kết đợt kiểm tra")
         EXPLANATION_REQUESTED = "explanation_requested", _("Yêu cầu nhà trường giải trình")
         EXPLAINED = "explained", _("Nhà trường giải trình")
         IDENTITY_VIEWED = "identity_viewed", _("Xem danh tính người phản ánh")

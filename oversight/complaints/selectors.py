@@ -4,6 +4,7 @@ engine's hotspot weight, and the public figures."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -122,6 +123,39 @@ def case_history(complaint: Complaint, *, internal: bool) -> dict[str, Any]:
         "resubmissions": complaint.resubmissions.all(),
         "explanations": complaint.explanation_requests.select_related("answered_by"),
     }
+
+
+def linkable_findings(user: Any, complaint: Complaint) -> list[Any]:
+    """The findings the officer may link the case to: the live ones (and the one linked now)
+    about the school or its programmes, among those the officer can see."""
+    from oversight.accounts import access
+    from oversight.compliance.models import Finding
+
+    about_school = Q(institution_id=complaint.institution_id) | Q(
+        program__institution_id=complaint.institution_id
+    )
+    return list(
+        access.findings_visible_to(user)
+        .filter(about_school)
+        .filter(Q(status__in=Finding.LIVE) | Q(pk=complaint.finding_id or 0))
+        .order_by("-occurred_on", "-pk")[:100]
+    )
+
+
+def linkable_inspections(user: Any, complaint: Complaint) -> list[Any]:
+    """The inspections the officer can see that target the school or one of its programmes
+    (and the one linked now)."""
+    from oversight.accounts import access
+
+    at_school = Q(targets__institution_id=complaint.institution_id) | Q(
+        targets__program__institution_id=complaint.institution_id
+    )
+    return list(
+        access.inspections_visible_to(user)
+        .filter(at_school | Q(pk=complaint.inspection_id or 0))
+        .distinct()
+        .order_by("-starts_on", "-pk")[:100]
+    )
 
 
 # --- hotspots ----------------------------------------------------------------------------------
@@ -271,18 +305,60 @@ def hotspot_candidates(*, today: date | None = None) -> list[Candidate]:
 def hotspot_weight_for_institution(institution_id: int) -> float:
     """What a hotspot adds to a school's risk score (for the compliance engine): the weight of
     an open alert on the school, plus half that of one on its commune; watch counts half."""
-    inst = Institution.objects.filter(pk=institution_id).values("unit_id").first()
-    if inst is None:
-        return 0.0
-    total = 0.0
-    alerts = Hotspot.objects.exclude(state=Hotspot.State.RESOLVED).filter(
-        Q(scope=Hotspot.Scope.INSTITUTION, institution_id=institution_id)
-        | Q(scope=Hotspot.Scope.COMMUNE, unit_id=inst["unit_id"])
+    return hotspot_weights([institution_id]).get(institution_id, 0.0)
+
+
+def hotspot_weights(institution_ids: Iterable[int]) -> dict[int, float]:
+    """`hotspot_weight_for_institution` for many schools in two queries (schools with no open
+    alert on them or their commune are left out)."""
+    unit_of = dict(
+        Institution.objects.filter(pk__in=list(institution_ids)).values_list("pk", "unit_id")
     )
-    for h in alerts:
-        w = h.weight * (1.0 if h.state == Hotspot.State.ACTIVE else 0.5)
-        total += w if h.scope == Hotspot.Scope.INSTITUTION else w / 2
-    return round(total, 2)
+    if not unit_of:
+        return {}
+    alerts = (
+        Hotspot.objects.exclude(state=Hotspot.State.RESOLVED)
+        .filter(
+            Q(scope=Hotspot.Scope.INSTITUTION, institution_id__in=list(unit_of))
+            | Q(scope=Hotspot.Scope.COMMUNE, unit_id__in=set(unit_of.values()))
+        )
+        .values_list("scope", "institution_id", "unit_id", "state", "weight")
+    )
+    own: dict[int, float] = defaultdict(float)
+    commune: dict[int, float] = defaultdict(float)
+    for scope, inst, unit, state, weight in alerts:
+        w = weight * (1.0 if state == Hotspot.State.ACTIVE else 0.5)
+        if scope == Hotspot.Scope.INSTITUTION:
+            own[inst] += w
+        else:
+            commune[unit] += w / 2
+    out = {}
+    for pk, unit in unit_of.items():
+        total = own.get(pk, 0.0) + commune.get(unit, 0.0)
+        if total:
+            out[pk] = round(total, 2)
+    return out
+
+
+def recent_complaint_counts(
+    *, by: str, ids: Iterable[int], days: int = 90, today: date | None = None
+) -> dict[int, int]:
+    """Complaints received in the last `days` per school (`by="institution"`) or per programme
+    (`by="program"`), in one query; rejected cases and resubmissions do not count."""
+    if by not in ("institution", "program"):
+        raise ValueError(by)
+    today = today or timezone.localdate()
+    since = _start_of(today - timedelta(days=days - 1))
+    rows = (
+        Complaint.objects.filter(
+            **{f"{by}_id__in": list(ids)}, created_at__gte=since, duplicate_of__isnull=True
+        )
+        .exclude(status=Status.REJECTED)
+        .values(f"{by}_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row[f"{by}_id"]: row["n"] for row in rows}
 
 
 def hotspot_evidence(hotspot: Hotspot) -> QuerySet:

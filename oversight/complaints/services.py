@@ -730,6 +730,44 @@ def link_program(*, complaint: Complaint, by: Any, program_id: int | None) -> Co
 
 
 @transaction.atomic
+def link_finding(*, complaint: Complaint, by: Any, finding_id: int | None) -> Complaint:
+    """Link the case to a compliance finding the officer can see (or unlink it)."""
+    c = _lock_for(complaint, by)
+    finding = None
+    if finding_id is not None:
+        finding = access.findings_visible_to(by).filter(pk=finding_id).first()
+        if finding is None:
+            raise ComplaintError(
+                _("Không tìm thấy phát hiện này trong phạm vi của anh/chị."),
+                errors={"finding_id": "invalid"},
+            )
+    c.finding = finding
+    c.save(update_fields=["finding", "updated_at"])
+    _event(c, ComplaintEvent.Kind.LINKED_FINDING, by, str(finding or ""))
+    record_event(actor=by, action="complaint.linked", target=c, data={"finding": finding_id})
+    return c
+
+
+@transaction.atomic
+def link_inspection(*, complaint: Complaint, by: Any, inspection_id: int | None) -> Complaint:
+    """Link the case to an inspection the officer can see (or unlink it)."""
+    c = _lock_for(complaint, by)
+    inspection = None
+    if inspection_id is not None:
+        inspection = access.inspections_visible_to(by).filter(pk=inspection_id).first()
+        if inspection is None:
+            raise ComplaintError(
+                _("Không tìm thấy đợt kiểm tra này trong phạm vi của anh/chị."),
+                errors={"inspection_id": "invalid"},
+            )
+    c.inspection = inspection
+    c.save(update_fields=["inspection", "updated_at"])
+    _event(c, ComplaintEvent.Kind.LINKED_INSPECTION, by, str(inspection or ""))
+    record_event(actor=by, action="complaint.linked", target=c, data={"inspection": inspection_id})
+    return c
+
+
+@transaction.atomic
 def escalate_complaint(*, complaint: Complaint, by: Any, reason: str) -> Complaint:
     """The handling commune (or the department itself) moves a case to the department."""
     c = _lock_for(complaint, by)

@@ -190,6 +190,14 @@ def _detail(request: HttpRequest, complaint: Complaint, *, identity=None, status
         "reply_form": forms.ReplyForm(initial={"public": True}),
         "conclude_form": forms.ConcludeForm(),
         "link_form": forms.LinkForm(programs=programs, initial={"program": complaint.program_id}),
+        "finding_form": forms.LinkFindingForm(
+            findings=selectors.linkable_findings(user, complaint),
+            initial={"finding": complaint.finding_id},
+        ),
+        "inspection_form": forms.LinkInspectionForm(
+            inspections=selectors.linkable_inspections(user, complaint),
+            initial={"inspection": complaint.inspection_id},
+        ),
         "question_form": forms.QuestionForm(),
     }
     return render(request, "complaints/manage_detail.html", ctx, status=status)
@@ -252,7 +260,7 @@ STEPS: dict[str, Step] = {
 @require_POST
 @login_required
 def step(request: HttpRequest, complaint_id: int, action: str) -> HttpResponse:
-    if action not in STEPS and action != "link":
+    if action not in STEPS and action not in ("link", "link_finding", "link_inspection"):
         raise Http404
     complaint = access.get_complaint_for_user(request.user, complaint_id, write=True)
     if action == "link":
@@ -263,6 +271,22 @@ def step(request: HttpRequest, complaint_id: int, action: str) -> HttpResponse:
 
         def run(c, by, d):
             return services.link_program(complaint=c, by=by, program_id=d["program"])
+
+    elif action == "link_finding":
+        form = forms.LinkFindingForm(
+            request.POST, findings=selectors.linkable_findings(request.user, complaint)
+        )
+
+        def run(c, by, d):
+            return services.link_finding(complaint=c, by=by, finding_id=d["finding"])
+
+    elif action == "link_inspection":
+        form = forms.LinkInspectionForm(
+            request.POST, inspections=selectors.linkable_inspections(request.user, complaint)
+        )
+
+        def run(c, by, d):
+            return services.link_inspection(complaint=c, by=by, inspection_id=d["inspection"])
 
     else:
         form_class, run = STEPS[action]

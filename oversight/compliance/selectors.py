@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from oversight.accounts import access
 from oversight.compliance.models import Finding, RiskSignal, Severity
@@ -60,6 +61,9 @@ def counts(qs: QuerySet[Finding]) -> dict[str, dict[str, int]]:
     return out
 
 
+HOTSPOT_POINTS_PER_WEIGHT = 1.0
+
+
 @dataclass
 class Risk:
     """A score and the signals that make it up, each with its points and explanation."""
@@ -68,6 +72,10 @@ class Risk:
     signals: list[RiskSignal] = field(default_factory=list)
     open_violations: int = 0
     parts: list[tuple[str, int]] = field(default_factory=list)
+    # What an open complaint hotspot on the school or its commune adds (complaints app).
+    hotspot_weight: float = 0.0
+    hotspot_points: int = 0
+    hotspot_explanation: str = ""
 
 
 def program_risk(program: Program) -> Risk:
@@ -88,14 +96,75 @@ def institution_risk(institution: Institution) -> Risk:
     by_program: dict[str, int] = {}
     for s in signals:
         by_program[s.program.title] = by_program.get(s.program.title, 0) + s.points
+    parts = sorted(by_program.items(), key=lambda kv: -kv[1])
+    weight, points, explanation = _hotspot_part(institution)
+    if points:
+        parts.append((_("Điểm nóng phản ánh của người dân"), points))
     return Risk(
-        score=sum(s.points for s in signals),
+        score=sum(s.points for s in signals) + points,
         signals=signals,
         open_violations=Finding.objects.live()
         .filter(institution=institution, severity=Severity.VIOLATION)
         .count(),
-        parts=sorted(by_program.items(), key=lambda kv: -kv[1]),
+        parts=parts,
+        hotspot_weight=weight,
+        hotspot_points=points,
+        hotspot_explanation=explanation,
     )
+
+
+def _hotspot_part(institution: Institution) -> tuple[float, int, str]:
+    """A hotspot raises the school's risk score (issue 6): the complaints app's weight of the
+    open alerts on the school (in full) and its commune (half), watch alerts counting half;
+    one point per unit of weight."""
+    from oversight.complaints.selectors import hotspot_weight_for_institution
+
+    weight = hotspot_weight_for_institution(institution.pk)
+    points = round(weight * HOTSPOT_POINTS_PER_WEIGHT)
+    if not points:
+        return weight, 0, ""
+    return (
+        weight,
+        points,
+        _(
+            "Có điểm nóng phản ánh của người dân tại trường hoặc xã/phường của trường "
+            "(trọng số phản ánh %(w)s): cộng %(p)s điểm."
+        )
+        % {"w": weight, "p": points},
+    )
+
+
+RISK_KEYS = {
+    "institution": ("institution_id", "institution_id"),
+    "program": ("program_id", "program_id"),
+    "facility": ("program__facility_id", "program__facility_id"),
+}
+
+
+def risk_totals(*, by: str, ids: Any) -> dict[int, tuple[int, int]]:
+    """For many institutions, programmes or facilities at once (`by`), the sum of their signals'
+    points and the number of their live violations: {id: (points, violations)}, two queries."""
+    signal_key, finding_key = RISK_KEYS[by]
+    points = dict(
+        RiskSignal.objects.filter(**{f"{signal_key}__in": ids})
+        .values(signal_key)
+        .annotate(total=Sum("points"))
+        .order_by()
+        .values_list(signal_key, "total")
+    )
+    violations = dict(
+        Finding.objects.live()
+        .filter(**{f"{finding_key}__in": ids}, severity=Severity.VIOLATION)
+        .values(finding_key)
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list(finding_key, "n")
+    )
+    return {
+        pk: (int(points.get(pk) or 0), int(violations.get(pk) or 0))
+        for pk in set(points) | set(violations)
+        if pk is not None
+    }
 
 
 def ranking(user: Any, *, unit: Unit | None = None, limit: int = 50) -> list[dict[str, Any]]:

@@ -2,8 +2,7 @@
 
 The ranking sums small, separately weighted inputs. Each input is one function taking the
 ranking's context and giving (target id, points, reason) for the targets it has something to
-say about; `INPUTS` lists them, so the compliance risk score and the complaint hotspots are
-appended there once those apps are merged.
+say about; `INPUTS` lists them, the compliance risk score and the complaint hotspots last.
 """
 
 from __future__ import annotations
@@ -35,6 +34,11 @@ STAFF_CONSENT_MIN = 5  # grants needed before the share means anything
 EARLY_WITHDRAWAL_DAYS = 14
 EARLY_WITHDRAWAL_POINTS = 3
 EARLY_WITHDRAWAL_CAP = 21
+VIOLATION_POINTS = 5  # per live violation found by the compliance engine
+VIOLATION_CAP = 50
+COMPLAINT_DAYS = 90
+COMPLAINT_POINTS = 2  # per complaint received in the last COMPLAINT_DAYS
+COMPLAINT_CAP = 20
 
 
 @dataclass
@@ -182,13 +186,60 @@ def early_withdrawals(ctx: RankContext) -> Points:
         )
 
 
-# After the merge: compliance risk score and complaint hotspots are appended here.
+def compliance_risk(ctx: RankContext) -> Points:
+    """The compliance engine's risk score: its signs of coercion (points as the department
+    set them) and its live violations."""
+    from oversight.compliance.selectors import risk_totals
+
+    totals = risk_totals(by=ctx.target_field, ids=ctx.candidates.values("pk"))
+    for pk, (points, violations) in totals.items():
+        yield (
+            pk,
+            points + min(VIOLATION_CAP, VIOLATION_POINTS * violations),
+            _(
+                "Điểm rủi ro tuân thủ %(points)s (dấu hiệu ép buộc); %(n)s vi phạm đang mở "
+                "theo bộ quy tắc."
+            )
+            % {"points": points, "n": violations},
+        )
+
+
+def complaints_and_hotspots(ctx: RankContext) -> Points:
+    """Open hotspot alerts on a school or its commune, and the complaints received recently
+    about the school or the programme (facilities have none of their own)."""
+    from oversight.complaints.selectors import hotspot_weights, recent_complaint_counts
+
+    if ctx.scope == "facilities":
+        return
+    by = ctx.target_field
+    ids = list(ctx.candidates.values_list("pk", flat=True))
+    counts = recent_complaint_counts(by=by, ids=ids, days=COMPLAINT_DAYS, today=ctx.today)
+    weights = hotspot_weights(ids) if by == "institution" else {}
+    for pk in set(counts) | set(weights):
+        n, weight = counts.get(pk, 0), weights.get(pk, 0.0)
+        reasons = []
+        if weight:
+            reasons.append(_("Điểm nóng phản ánh (trọng số %(w)s).") % {"w": round(weight, 1)})
+        if n:
+            reasons.append(
+                _("%(n)s phản ánh của người dân trong %(days)s ngày qua.")
+                % {"n": n, "days": COMPLAINT_DAYS}
+            )
+        yield (
+            pk,
+            weight + min(COMPLAINT_CAP, COMPLAINT_POINTS * n),
+            " ".join(reasons),
+        )
+
+
 INPUTS: list[Callable[[RankContext], Points]] = [
     since_last_inspection,
     suspended_or_returned,
     paid_programs,
     staff_entered_consents,
     early_withdrawals,
+    compliance_risk,
+    complaints_and_hotspots,
 ]
 
 

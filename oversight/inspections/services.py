@@ -35,6 +35,7 @@ from oversight.registry.models import Agency, Institution
 # Reminders go out this many days before a corrective action's deadline.
 REMIND_DAYS_BEFORE = 7
 MAX_FINE = 1_000_000_000  # VND; above this is a typing error, not a fine
+PREFILL_NOTES_MAX = 10  # findings quoted in one checklist item's notes
 
 
 class InspectionError(Exception):
@@ -131,16 +132,31 @@ def _target_level(target: InspectionTarget) -> str:
 
 def build_checklist(target: InspectionTarget, on_date: date) -> list[ChecklistItem]:
     """The target's checklist from the rules for its kind, with open findings prefilled."""
-    rules = checklist_for(target.target_kind, _target_level(target), on_date)
-    items = ChecklistItem.objects.bulk_create(
-        [
-            ChecklistItem(target=target, rule=r.rule, title=r.title, citation=r.citation)
-            for r in rules
-        ]
-    )
-    for finding in prefill_findings(target):  # after the compliance merge: open findings
-        ChecklistItem.objects.filter(target=target, rule=finding.rule).update(notes=finding.notes)
-    return items
+    rows = {
+        r.rule: ChecklistItem(target=target, rule=r.rule, title=r.title, citation=r.citation)
+        for r in checklist_for(target.target_kind, _target_level(target), on_date)
+    }
+    # Each live finding of the engine marks its rule's item as a suspected breach, with the
+    # finding's message as a note; a finding of a rule not on the list adds its item.
+    notes: dict[str, list[str]] = {}
+    for finding in prefill_findings(target):
+        if finding.rule_code not in rows:
+            rows[finding.rule_code] = ChecklistItem(
+                target=target,
+                rule=finding.rule_code,
+                title=finding.rule.title[:300],
+                citation=finding.citation[:300],
+            )
+        notes.setdefault(finding.rule_code, []).append(
+            _("Nghi vi phạm (phát hiện ngày %(day)s): %(message)s")
+            % {"day": finding.occurred_on.strftime("%d/%m/%Y"), "message": finding.message}
+        )
+    for code, lines in notes.items():
+        more = len(lines) - PREFILL_NOTES_MAX
+        rows[code].notes = "\n".join(lines[:PREFILL_NOTES_MAX]) + (
+            "\n" + _("… và %(n)s phát hiện khác.") % {"n": more} if more > 0 else ""
+        )
+    return ChecklistItem.objects.bulk_create(list(rows.values()))
 
 
 @transaction.atomic

@@ -150,6 +150,70 @@ def test_an_institutions_risk_shows_its_score_and_each_signal(client, world):
     assert call(client, "get", world.outsider, url).status_code == 404
 
 
+def test_a_hotspot_raises_the_institutions_risk_as_its_own_part(client, world):
+    from oversight.complaints.models import Hotspot
+
+    program = submitted(world)
+    RiskSignal.objects.create(
+        program=program,
+        institution=world.school_a,
+        unit=world.commune_a,
+        code="class_uptake",
+        value=0.93,
+        threshold=0.8,
+        points=30,
+        explanation="Lớp 5A1: 28/30 học sinh tham gia.",
+        facts={},
+        measured_at=program.created_at,
+    )
+    url = f"/api/v1/institutions/{world.school_a.pk}/risk"
+    body = call(client, "get", world.commune_officer, url).json()
+    assert body["score"] == 30 and body["hotspot"]["points"] == 0
+    Hotspot.objects.create(
+        scope="institution",
+        institution=world.school_a,
+        unit=world.commune_a,
+        state="active",
+        weight=12.0,
+        baseline=1.0,
+        city_average=0.5,
+    )
+    # A commune on watch adds half of half its weight: 8 × 0.5 / 2 = 2.
+    Hotspot.objects.create(
+        scope="commune", unit=world.commune_a, state="watch", weight=8.0, baseline=1, city_average=1
+    )
+    body = call(client, "get", world.commune_officer, url).json()
+    assert body["hotspot"]["weight"] == 14.0 and body["hotspot"]["points"] == 14
+    assert body["score"] == 30 + 14
+    assert "14.0" in body["hotspot"]["explanation"] and "14 điểm" in body["hotspot"]["explanation"]
+    assert {"label": "Điểm nóng phản ánh của người dân", "points": 14} in body["parts"]
+    # A hotspot elsewhere does not count; a resolved one no longer counts.
+    Hotspot.objects.filter(scope="commune").update(state="resolved")
+    Hotspot.objects.filter(scope="institution").update(state="resolved")
+    assert call(client, "get", world.commune_officer, url).json()["score"] == 30
+    b = f"/api/v1/institutions/{world.school_b.pk}/risk"
+    assert call(client, "get", world.department_officer, b).json()["hotspot"]["points"] == 0
+
+
+def test_the_institution_page_explains_the_hotspot_part(client, world):
+    from django.urls import reverse
+
+    from oversight.complaints.models import Hotspot
+
+    Hotspot.objects.create(
+        scope="institution",
+        institution=world.school_a,
+        unit=world.commune_a,
+        state="active",
+        weight=9.5,
+        baseline=1.0,
+        city_average=0.5,
+    )
+    client.force_login(world.commune_officer)
+    html = client.get(reverse("compliance:institution", args=[world.school_a.pk])).content.decode()
+    assert "Điểm nóng phản ánh của người dân: +10" in html and "9.5" in html
+
+
 def test_the_engine_runs_on_demand_for_a_scope_the_user_oversees(client, world):
     program = submitted(world, kind="in_school_tutoring", fee_amount=100_000)
     url = "/api/v1/compliance/evaluate"

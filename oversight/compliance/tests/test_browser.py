@@ -10,7 +10,18 @@ from oversight.programs.tests.test_browser import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def _approval_routes():
+    """The routes are data-migration rows: an earlier transactional test's flush removes them,
+    and without them the principal would not be the one to approve in-school tutoring."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("oversight.programs.migrations.0002_approval_routes").add_routes(apps, None)
+
+
 def test_override_on_approval_then_the_officer_dismisses_the_finding(page, live_server, world):
+    _approval_routes()
     program = submitted(world, kind="in_school_tutoring", fee_amount=100_000, title="Toán 5 có thu")
     base = live_server.url
     assert page.viewport_size["width"] <= 400

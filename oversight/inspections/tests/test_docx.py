@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from docx import Document
 
+from oversight.compliance.services import active_pack
 from oversight.inspections.conclusion_docx import build_conclusion_docx
 from oversight.inspections.models import ChecklistItem
 from oversight.inspections.services import record_check, record_sanction
@@ -55,7 +56,8 @@ def test_the_conclusion_docx_has_the_official_layout_and_the_breaches(world):
     assert "Hải Phòng, ngày 10 tháng 11 năm 2025" in paragraphs
     assert "KẾT LUẬN KIỂM TRA" in paragraphs
     assert "V/v Kết luận kiểm tra dạy thêm" in paragraphs
-    assert "Khoản 2 Điều 3 Thông tư 29/2024/TT-BGDĐT" in body and "tt29.a3.no-cut" in body
+    no_cut = active_pack().rules.get(code="tt29.a3.no-cut")
+    assert no_cut.citation in body and "tt29.a3.no-cut" in body
     assert "Người vi phạm: Giáo viên Lê Văn Nam." in paragraphs
     assert "Cảnh cáo: Lê Văn Nam" in body and "21/QĐ-UBND" in body
     recipients, signature = tables[1]

@@ -8,6 +8,7 @@ from django.http import Http404
 
 from oversight.accounts import access
 from oversight.audit.models import AuditEvent
+from oversight.compliance.services import active_pack
 from oversight.inspections.checklist import checklist_for
 from oversight.inspections.models import ChecklistItem, Inspection, InspectionTarget
 from oversight.inspections.services import (
@@ -118,13 +119,49 @@ def test_a_periodic_inspection_is_announced_to_its_target(world):
 def test_the_checklist_follows_the_target_kind_level_and_date():
     primary = {r.rule for r in checklist_for("institution", "primary", date(2025, 11, 1))}
     upper = {r.rule for r in checklist_for("institution", "upper_secondary", date(2025, 11, 1))}
-    assert "tt29.a4.primary" in primary and "tt29.a4.primary" not in upper
+    assert "tt29.a5.free" in primary and "tt29.a5.free" in upper
     linkage = {r.rule for r in checklist_for("linkage", "", date(2025, 11, 1))}
     assert "link.records" in linkage and "tt29.a5.free" not in linkage
-    # Before Circular 29 its rules did not apply.
+    # Before Circular 29 its rules did not apply, Circular 17's did.
     old = {r.rule for r in checklist_for("institution", "primary", date(2024, 12, 1))}
     assert "tt29.a3.no-cut" not in old and "link.voluntary" in old
-    no_cut = next(
-        r for r in checklist_for("facility", "", date(2025, 11, 1)) if r.rule == "tt29.a3.no-cut"
+    assert "tt17.a4.primary" in old and "tt17.a4.primary" not in primary
+    facility = {r.rule for r in checklist_for("facility", "", date(2025, 11, 1))}
+    assert "tt29.a6.registered" in facility and "tt29.a5.free" not in facility
+    # Institution-level rules (no programme kind) are checked at schools and facilities only.
+    assert "tt29.a4.no-manage" in facility and "tt29.a4.no-manage" in primary
+    assert "tt29.a4.no-manage" not in linkage
+
+
+def test_the_checklist_is_the_rule_pack_in_force_checklist_only_rules_first():
+    on = date(2025, 11, 1)
+    pack = active_pack()
+    items = checklist_for("in_school_tutoring", "lower_secondary", on)
+    expected = [
+        r for r in pack.rules.order_by("pk") if "in_school_tutoring" in r.kinds and r.in_force(on)
+    ]
+    assert {i.rule for i in items} == {r.code for r in expected}
+    only = [r.code for r in expected if r.checklist_only]
+    assert "tt29.a3.no-cut" in only
+    assert [i.rule for i in items[: len(only)]] == only
+    no_cut = next(i for i in items if i.rule == "tt29.a3.no-cut")
+    rule = pack.rules.get(code="tt29.a3.no-cut")
+    assert (no_cut.title, no_cut.citation) == (rule.title, rule.citation)
+    assert "Điều 3" in no_cut.citation and "Thông tư 29/2024/TT-BGDĐT" in no_cut.citation
+
+
+def test_a_corrected_rule_in_the_pack_changes_the_checklist_without_code():
+    pack = active_pack()
+    pack.rules.filter(code="tt29.a3.no-cut").update(
+        title="Không cắt giảm nội dung chương trình (đã sửa)", levels=["primary"]
     )
-    assert no_cut.citation == "Khoản 2 Điều 3 Thông tư 29/2024/TT-BGDĐT"
+    on = date(2025, 11, 1)
+    primary = {r.rule: r for r in checklist_for("institution", "primary", on)}
+    upper = {r.rule for r in checklist_for("institution", "upper_secondary", on)}
+    assert primary["tt29.a3.no-cut"].title == "Không cắt giảm nội dung chương trình (đã sửa)"
+    assert "tt29.a3.no-cut" not in upper
+
+
+def test_an_unknown_target_kind_is_refused():
+    with pytest.raises(ValueError):
+        checklist_for("library", "", date(2025, 11, 1))

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 
 from oversight.enrollment.tests.helpers import approved_program, grant
 from oversight.inspections import selectors
-from oversight.inspections.tests.helpers import inspect
+from oversight.inspections.tests.helpers import finding, inspect
 from oversight.inspections.tests.test_measures import conclude
 from oversight.programs.services import transition
 
@@ -130,3 +130,76 @@ def test_months_since_the_last_conclusion_are_counted(world):
     b = ranked[world.school_b.pk]
     assert b.reasons == ["Lần kiểm tra gần nhất đã kết luận cách đây 13 tháng."]
     assert b.score == 13 < ranked[world.high_a.pk].score
+
+
+def _signal(program, points, code="class_uptake"):
+    from django.utils import timezone
+
+    from oversight.compliance.models import RiskSignal
+
+    return RiskSignal.objects.create(
+        program=program,
+        institution=program.institution,
+        unit=program.institution.unit,
+        code=code,
+        value=0.9,
+        threshold=0.6,
+        points=points,
+        explanation="Tỷ lệ tham gia cao",
+        measured_at=timezone.now(),
+    )
+
+
+def test_the_compliance_risk_score_and_open_violations_raise_the_score(world):
+    from oversight.compliance.models import RiskSignal
+
+    program = approved_program(world)
+    RiskSignal.objects.all().delete()
+    before = _by_id(selectors.rank_targets(world.inspector, "institutions"))[world.school_a.pk]
+    _signal(program, 30)
+    _signal(program, 20, code="bulk_staff_consents")
+    finding("link.alternative", program=program, message="Không có người trông")
+    finding("tt29.a4.no-manage", institution=world.school_a, message="Giáo viên quản lý cơ sở")
+    finding("link.disclosed", program=program, status="resolved", message="Đã khắc phục")
+    after = _by_id(selectors.rank_targets(world.inspector, "institutions"))[world.school_a.pk]
+    # 50 points of signals; the two live findings: link.alternative is a warning, so one
+    # violation (no-manage) counts.
+    assert after.score == before.score + 50 + selectors.VIOLATION_POINTS
+    assert "Điểm rủi ro tuân thủ 50 (dấu hiệu ép buộc); 1 vi phạm đang mở theo bộ quy tắc." in (
+        after.reasons
+    )
+    by_program = _by_id(selectors.rank_targets(world.inspector, "programs"))[program.pk]
+    assert "Điểm rủi ro tuân thủ 50 (dấu hiệu ép buộc); 0 vi phạm đang mở theo bộ quy tắc." in (
+        by_program.reasons
+    )
+
+
+def test_hotspots_and_recent_complaints_raise_the_score(world):
+    from oversight.complaints.models import Hotspot
+    from oversight.complaints.tests.helpers import file_complaint, from_network
+
+    before = _by_id(selectors.rank_targets(world.inspector, "institutions"))
+    assert not any("phản ánh" in r for r in before[world.school_a.pk].reasons)
+    with from_network("203.0.113.8"):
+        file_complaint(world)
+    with from_network("203.0.113.9"):
+        file_complaint(
+            world, category="fees", description="Nhà trường thu tiền học thêm trước cả năm học."
+        )
+    Hotspot.objects.create(
+        scope="institution",
+        institution=world.school_a,
+        unit=world.school_a.unit,
+        state="active",
+        weight=12.0,
+        baseline=1.0,
+        city_average=0.5,
+    )
+    after = _by_id(selectors.rank_targets(world.inspector, "institutions"))
+    a = after[world.school_a.pk]
+    # The school's alert (12) plus half of nothing on its commune, and 2 points per complaint.
+    assert a.score == before[world.school_a.pk].score + 12 + 2 * selectors.COMPLAINT_POINTS
+    assert "Điểm nóng phản ánh (trọng số 12.0). 2 phản ánh của người dân trong 90 ngày qua." in (
+        a.reasons
+    )
+    assert after[world.school_b.pk].score == before[world.school_b.pk].score
