@@ -3,8 +3,10 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from oversight.complaints.demo import ensure_demo_complaints
 from oversight.compliance.demo import ensure_demo_compliance
 from oversight.directives.seed import ensure_seed_documents
+from oversight.inspections.demo import ensure_demo_inspection
 from oversight.programs.demo import ensure_demo_programs
 from oversight.registry import demo
 
@@ -39,6 +41,8 @@ class Command(BaseCommand):
             ensure_demo_programs(demo.GUARDIAN_USERNAMES)
             ensure_seed_documents()
             ensure_demo_compliance()
+            ensure_demo_complaints()
+            ensure_demo_inspection()
             self.stdout.write(
                 "Đã có dữ liệu mẫu: dùng lại dữ liệu cũ, chỉ kiểm tra các tài khoản mẫu "
                 "(xem bằng `manage.py demo_accounts`)."
@@ -55,6 +59,8 @@ class Command(BaseCommand):
         ensure_demo_programs(demo.GUARDIAN_USERNAMES)
         ensure_seed_documents()
         ensure_demo_compliance()
+        ensure_demo_complaints()
+        ensure_demo_inspection()
         students = f"{counts['students']:,}".replace(",", ".")
         seconds = f"{time.monotonic() - started:.1f}".replace(".", ",")
         self.stdout.write(
