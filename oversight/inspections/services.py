@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oversight.accounts import access
-from oversight.accounts.models import User
+from oversight.accounts.models import Role, User
 from oversight.audit.services import record_event
 from oversight.inspections.checklist import checklist_for, prefill_findings
 from oversight.inspections.models import (
@@ -521,6 +521,18 @@ def record_sanction(
     return sanction
 
 
+def _may_own_correction(owner: User, inspection: Inspection, target: InspectionTarget) -> bool:
+    """A correction is owned by the management of the school inspected (its principal or
+    staff) or by an officer of the inspecting authority; never by someone outside the case,
+    who would then read the inspection's findings."""
+    if access.can_act_for_agency(owner, inspection.agency):
+        return True
+    school = target.institution or (target.program.institution if target.program else None)
+    if school is None:
+        return False
+    return bool(access.rights_over(owner, school).roles & {Role.PRINCIPAL, Role.SCHOOL_STAFF})
+
+
 @transaction.atomic
 def add_corrective_action(
     *,
@@ -546,6 +558,11 @@ def add_corrective_action(
         errors["description"] = _("Cần mô tả nội dung khắc phục.")
     if owner is None or not owner.is_active:
         errors["owner"] = _("Cần người chịu trách nhiệm.")
+    elif not _may_own_correction(owner, inspection, target):
+        errors["owner"] = _(
+            "Người chịu trách nhiệm phải là cán bộ quản lý của nơi được kiểm tra hoặc của cơ "
+            "quan kiểm tra: hãy chọn hiệu trưởng, cán bộ nhà trường hoặc cán bộ của cơ quan."
+        )
     if deadline is None or deadline < today:
         errors["deadline"] = _("Thời hạn phải từ hôm nay trở đi.")
     if errors:

@@ -217,3 +217,35 @@ def test_the_reminder_command_takes_the_date(world, capsys):
     assert "1" in capsys.readouterr().out
     assert CorrectiveAction.objects.get().overdue_notified_at is not None
     assert date(2025, 12, 5) - timedelta(days=4) == date(2025, 12, 1)
+
+
+@pytest.mark.parametrize("owner", ["outsider", "guardian_user", "teacher_user", "partner"])
+def test_a_correction_is_never_owned_by_someone_outside_the_case(world, owner):
+    inspection = inspect(world, started=True)  # the department inspects school A
+    with pytest.raises(InspectionInputError) as e:
+        add_corrective_action(
+            inspection=inspection,
+            target=inspection.targets.get(),
+            by=world.inspector,
+            description="Trả lại nội dung chính khóa vào thời khóa biểu",
+            owner=getattr(world, owner),
+            deadline=date(2025, 12, 1),
+            today=date(2025, 11, 5),
+        )
+    assert "owner" in e.value.errors
+    assert not CorrectiveAction.objects.exists()
+
+
+@pytest.mark.parametrize("owner", ["principal", "school_staff", "department_officer"])
+def test_a_correction_is_owned_by_the_schools_management_or_the_inspecting_authority(world, owner):
+    inspection = inspect(world, started=True)
+    action = add_corrective_action(
+        inspection=inspection,
+        target=inspection.targets.get(),
+        by=world.inspector,
+        description="Trả lại nội dung chính khóa vào thời khóa biểu",
+        owner=getattr(world, owner),
+        deadline=date(2025, 12, 1),
+        today=date(2025, 11, 5),
+    )
+    assert action.owner == getattr(world, owner)
