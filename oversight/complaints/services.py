@@ -708,63 +708,72 @@ def reply_to_complaint(*, complaint: Complaint, by: Any, body: str, public: bool
     return reply
 
 
+def _link(
+    complaint: Complaint,
+    by: Any,
+    *,
+    field: str,
+    candidates: Any,
+    obj_id: int | None,
+    kind: str,
+    refused: str,
+) -> Complaint:
+    """Point the case at one of `candidates` (what the officer may link), or at nothing."""
+    c = _lock_for(complaint, by)
+    obj = None
+    if obj_id is not None:
+        obj = candidates.filter(pk=obj_id).first()
+        if obj is None:
+            raise ComplaintError(refused, errors={f"{field}_id": "invalid"})
+    setattr(c, field, obj)
+    c.save(update_fields=[field, "updated_at"])
+    _event(c, kind, by, str(obj or ""))
+    record_event(actor=by, action="complaint.linked", target=c, data={field: obj_id})
+    return c
+
+
 @transaction.atomic
 def link_program(*, complaint: Complaint, by: Any, program_id: int | None) -> Complaint:
     """Link the case to one of the school's programmes (or unlink it)."""
     from oversight.programs.models import Program
 
-    c = _lock_for(complaint, by)
-    program = None
-    if program_id is not None:
-        program = Program.objects.filter(pk=program_id, institution_id=c.institution_id).first()
-        if program is None:
-            raise ComplaintError(
-                _("Chương trình không thuộc cơ sở giáo dục bị phản ánh."),
-                errors={"program_id": "invalid"},
-            )
-    c.program = program
-    c.save(update_fields=["program", "updated_at"])
-    _event(c, ComplaintEvent.Kind.LINKED, by, str(program or ""))
-    record_event(actor=by, action="complaint.linked", target=c, data={"program": program_id})
-    return c
+    return _link(
+        complaint,
+        by,
+        field="program",
+        candidates=Program.objects.filter(institution_id=complaint.institution_id),
+        obj_id=program_id,
+        kind=ComplaintEvent.Kind.LINKED,
+        refused=_("Chương trình không thuộc cơ sở giáo dục bị phản ánh."),
+    )
 
 
 @transaction.atomic
 def link_finding(*, complaint: Complaint, by: Any, finding_id: int | None) -> Complaint:
     """Link the case to a compliance finding the officer can see (or unlink it)."""
-    c = _lock_for(complaint, by)
-    finding = None
-    if finding_id is not None:
-        finding = access.findings_visible_to(by).filter(pk=finding_id).first()
-        if finding is None:
-            raise ComplaintError(
-                _("Không tìm thấy phát hiện này trong phạm vi của anh/chị."),
-                errors={"finding_id": "invalid"},
-            )
-    c.finding = finding
-    c.save(update_fields=["finding", "updated_at"])
-    _event(c, ComplaintEvent.Kind.LINKED_FINDING, by, str(finding or ""))
-    record_event(actor=by, action="complaint.linked", target=c, data={"finding": finding_id})
-    return c
+    return _link(
+        complaint,
+        by,
+        field="finding",
+        candidates=access.findings_visible_to(by),
+        obj_id=finding_id,
+        kind=ComplaintEvent.Kind.LINKED_FINDING,
+        refused=_("Không tìm thấy phát hiện này trong phạm vi của anh/chị."),
+    )
 
 
 @transaction.atomic
 def link_inspection(*, complaint: Complaint, by: Any, inspection_id: int | None) -> Complaint:
     """Link the case to an inspection the officer can see (or unlink it)."""
-    c = _lock_for(complaint, by)
-    inspection = None
-    if inspection_id is not None:
-        inspection = access.inspections_visible_to(by).filter(pk=inspection_id).first()
-        if inspection is None:
-            raise ComplaintError(
-                _("Không tìm thấy đợt kiểm tra này trong phạm vi của anh/chị."),
-                errors={"inspection_id": "invalid"},
-            )
-    c.inspection = inspection
-    c.save(update_fields=["inspection", "updated_at"])
-    _event(c, ComplaintEvent.Kind.LINKED_INSPECTION, by, str(inspection or ""))
-    record_event(actor=by, action="complaint.linked", target=c, data={"inspection": inspection_id})
-    return c
+    return _link(
+        complaint,
+        by,
+        field="inspection",
+        candidates=access.inspections_visible_to(by),
+        obj_id=inspection_id,
+        kind=ComplaintEvent.Kind.LINKED_INSPECTION,
+        refused=_("Không tìm thấy đợt kiểm tra này trong phạm vi của anh/chị."),
+    )
 
 
 @transaction.atomic
