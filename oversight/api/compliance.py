@@ -21,6 +21,10 @@ from oversight.api.registry import Paging, _page
 from oversight.compliance.selectors import findings_for, institution_risk
 from oversight.compliance.services import ComplianceError, act_on_finding, evaluate_scope
 
+SCOPE_HELP = (
+    "scope: phạm vi không hợp lệ; dùng city, commune:<id>, institution:<id> hoặc program:<id>."
+)
+
 router = Router(tags=["compliance"])
 public_router = Router(tags=["public"])
 
@@ -91,7 +95,7 @@ def findings(request, filters: Query[FindingFilters]):
             status=filters.status,
         )
     except ValueError:
-        raise HttpError(422, "Phạm vi không hợp lệ.") from None
+        raise HttpError(422, SCOPE_HELP) from None
     items, count = _page(qs, filters)
     return {"items": items, "count": count}
 
@@ -196,7 +200,7 @@ def evaluate(request, payload: EvaluateIn):
     try:
         s = evaluate_scope(scope=payload.scope, by=request.user)
     except (ComplianceError, ValueError) as e:
-        raise HttpError(422, "Phạm vi không hợp lệ.") from e
+        raise HttpError(422, SCOPE_HELP) from e
     return {
         "scope": payload.scope,
         "programs": s.programs,

@@ -233,6 +233,7 @@ def test_the_engine_runs_on_demand_for_a_scope_the_user_oversees(client, world):
     assert r.status_code == 200
     r = call(client, "post", world.department_officer, url, {"scope": "program:abc"})
     assert r.status_code == 422
+    assert "commune:<id>" in r.json()["error"]["message"]  # says what a scope looks like
 
 
 def test_a_facilitys_findings_are_for_its_commune(client, world):
