@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
+from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oversight.enrollment.models import ConsentEntry, Decision, Enrollment, FeeRecord
+from oversight.lib.rows import hot_cursor, to_instance
 from oversight.lib.text import fold
-from oversight.programs.models import DisclosureVersion, EligibleStudent, Program
-from oversight.registry.models import ClassMembership, Student
+from oversight.programs.models import DisclosureVersion, EligibleStudent, Program, TutoringGroup
+from oversight.registry.models import (
+    ClassMembership,
+    Guardian,
+    Guardianship,
+    HomeroomClass,
+    Student,
+)
 
 # Primary pupils may take extra classes only in these (TT29 Art. 4.1): arts, sports, life skills.
 PRIMARY_ALLOWED_WORDS = (
@@ -39,6 +49,115 @@ def latest_disclosure(program: Program) -> DisclosureVersion | None:
     return program.versions.defer("data").order_by("-number").first()
 
 
+@dataclass(frozen=True)
+class DecisionState:
+    """What a decision on (student, programme) is judged against, read in one statement."""
+
+    link: Guardianship | None  # the signing-in user's guardianship of the student (with
+    # `guardian` holding only its id and phone)
+    current: ConsentEntry | None  # the latest decision (id, decision, disclosure, channel)
+    live: Enrollment | None  # the place while active, waitlisted or paused
+    version: DisclosureVersion | None  # the disclosure families see now (id, number)
+    grade: int | None  # the student's grade in the programme's school year
+    in_tutoring_group: bool  # placed in one of the programme's in-school tutoring groups
+    taken: int  # active places
+
+
+_LINK = ("id", "guardian_id", "relation")
+_CURRENT = ("id", "decision", "disclosure_id", "channel")
+_LIVE = ("id", "student_id", "program_id", "grant_id", "status", "started_at")
+_VERSION = ("id", "program_id", "number")
+
+
+@cache
+def _state_sql(vendor: str) -> str:
+    q = connection.ops.quote_name
+
+    def t(model: Any) -> str:
+        return q(model._meta.db_table)
+
+    def cols(alias: str, names: tuple[str, ...]) -> str:
+        return ", ".join(f"{alias}.{q(n)}" for n in names)
+
+    return f"""
+SELECT {cols("l", _LINK)}, l.{q("phone")}, {cols("c", _CURRENT)}, {cols("e", _LIVE)},
+       {cols("v", _VERSION)}, m.{q("grade")},
+       (SELECT COUNT(*) FROM {t(Enrollment)} WHERE {q("program_id")} = %s AND {q("status")} = %s),
+       (SELECT COUNT(*) FROM {t(EligibleStudent)} es
+          INNER JOIN {t(TutoringGroup)} tg ON tg.{q("id")} = es.{q("group_id")}
+        WHERE tg.{q("program_id")} = %s AND es.{q("student_id")} = %s)
+FROM (SELECT 1 AS {q("one")}) base
+LEFT JOIN (SELECT gs.{q("id")}, gs.{q("guardian_id")}, gs.{q("relation")}, g.{q("phone")}
+             FROM {t(Guardianship)} gs
+             INNER JOIN {t(Guardian)} g ON g.{q("id")} = gs.{q("guardian_id")}
+            WHERE gs.{q("student_id")} = %s AND g.{q("user_id")} = %s
+            ORDER BY gs.{q("id")} LIMIT 1) l ON 1 = 1
+LEFT JOIN (SELECT {", ".join(q(n) for n in _CURRENT)} FROM {t(ConsentEntry)}
+            WHERE {q("student_id")} = %s AND {q("program_id")} = %s
+            ORDER BY {q("seq")} DESC LIMIT 1) c ON 1 = 1
+LEFT JOIN (SELECT {", ".join(q(n) for n in _LIVE)} FROM {t(Enrollment)}
+            WHERE {q("student_id")} = %s AND {q("program_id")} = %s
+              AND {q("status")} IN (%s, %s, %s) LIMIT 1) e ON 1 = 1
+LEFT JOIN (SELECT {", ".join(q(n) for n in _VERSION)} FROM {t(DisclosureVersion)}
+            WHERE {q("program_id")} = %s ORDER BY {q("number")} DESC LIMIT 1) v ON 1 = 1
+LEFT JOIN (SELECT hc.{q("grade")} FROM {t(ClassMembership)} cm
+             INNER JOIN {t(HomeroomClass)} hc ON hc.{q("id")} = cm.{q("homeroom_class_id")}
+            WHERE cm.{q("student_id")} = %s AND cm.{q("school_year_id")} = %s LIMIT 1) m ON 1 = 1
+"""
+
+
+def decision_state(student: Student, program: Program, user_id: int | None) -> DecisionState:
+    """The state a decision is judged against, in one statement (a registration is on the
+    hottest path of the system: a burst of families at a deadline). `user_id` finds the
+    signed-in guardian's link; None finds none. Read it after locking the programme."""
+    s, p = student.pk, program.pk
+    params = [
+        p, Enrollment.Status.ACTIVE,
+        p, s,
+        s, user_id,
+        s, p,
+        s, p, *Enrollment.LIVE,
+        p,
+        s, program.school_year_id,
+    ]  # fmt: skip
+    with hot_cursor() as cur:
+        cur.execute(_state_sql(connection.vendor), params)
+        row = cur.fetchone()
+    alias = connection.alias
+    i = 0
+
+    def take(n: int) -> tuple:
+        nonlocal i
+        part = row[i : i + n]
+        i += n
+        return part
+
+    link_row, phone = take(len(_LINK)), take(1)[0]
+    current_row, live_row, version_row = take(len(_CURRENT)), take(len(_LIVE)), take(len(_VERSION))
+    grade, taken, in_group = take(3)
+    link = None
+    if link_row[0] is not None:
+        link = to_instance(Guardianship, _LINK, link_row, using=alias)
+        link.guardian = to_instance(Guardian, ("id", "phone"), (link_row[1], phone), using=alias)
+    live = None
+    if live_row[0] is not None:
+        live = to_instance(Enrollment, _LIVE, live_row, using=alias)
+        live.program = program
+    return DecisionState(
+        link=link,
+        current=to_instance(ConsentEntry, _CURRENT, current_row, using=alias)
+        if current_row[0] is not None
+        else None,
+        live=live,
+        version=to_instance(DisclosureVersion, _VERSION, version_row, using=alias)
+        if version_row[0] is not None
+        else None,
+        grade=grade,
+        in_tutoring_group=bool(in_group),
+        taken=int(taken),
+    )
+
+
 def student_grade(student: Student, school_year_id: int) -> int | None:
     return (
         ClassMembership.objects.filter(student=student, school_year_id=school_year_id)
@@ -52,9 +171,19 @@ def is_academic(program: Program) -> bool:
     return not any(word in name for word in PRIMARY_ALLOWED_WORDS)
 
 
-def eligibility_problems(student: Student, program: Program) -> list[str]:
-    """Why the student may not join, in plain Vietnamese; empty when they may."""
-    problems = []
+_UNKNOWN: Any = object()
+
+
+def eligibility_problems(
+    student: Student,
+    program: Program,
+    *,
+    grade: int | None = _UNKNOWN,
+    in_tutoring_group: bool | None = None,
+) -> list[str]:
+    """Why the student may not join, in plain Vietnamese; empty when they may. `grade` and
+    `in_tutoring_group` are read here unless the caller already has them."""
+    problems: list[str] = []
     if (
         program.institution_id
         and program.kind != Program.Kind.OUTSIDE_TUTORING
@@ -62,7 +191,8 @@ def eligibility_problems(student: Student, program: Program) -> list[str]:
     ):
         problems.append(_("Học sinh không thuộc trường tổ chức chương trình."))
         return problems
-    grade = student_grade(student, program.school_year_id)
+    if grade is _UNKNOWN:
+        grade = student_grade(student, program.school_year_id)
     if grade is None:
         problems.append(
             _("Học sinh chưa được xếp lớp trong năm học %(year)s.") % {"year": program.school_year}
@@ -77,9 +207,10 @@ def eligibility_problems(student: Student, program: Program) -> list[str]:
                 "Điều 4.1); chỉ được học năng khiếu, thể dục thể thao, kĩ năng sống."
             )
         )
-    if (
-        program.kind == Program.Kind.IN_SCHOOL_TUTORING
-        and not EligibleStudent.objects.filter(group__program=program, student=student).exists()
+    if program.kind == Program.Kind.IN_SCHOOL_TUTORING and not (
+        in_tutoring_group
+        if in_tutoring_group is not None
+        else EligibleStudent.objects.filter(group__program=program, student=student).exists()
     ):
         problems.append(
             _(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from oversight.accounts import access
 from oversight.accounts.models import Role
 from oversight.accounts.phone import origin_hash
-from oversight.audit.services import record_event
+from oversight.audit.services import audit_event, record_event
 from oversight.compliance.hooks import facts_changed
 from oversight.enrollment.ledger import GENESIS, entry_hash
 from oversight.enrollment.models import (
@@ -32,11 +33,14 @@ from oversight.enrollment.models import (
     LedgerHead,
 )
 from oversight.enrollment.selectors import (
+    DecisionState,
+    decision_state,
     eligibility_problems,
     latest_decision,
     latest_disclosure,
     sessions_between,
 )
+from oversight.lib.rows import Statement, get_for_update, hot_cursor, write_together
 from oversight.notifications.notifier import notify
 from oversight.programs.models import DisclosureVersion, Program
 from oversight.registry.models import Guardian, Guardianship, Student
@@ -67,45 +71,53 @@ def format_receipt(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
 
-def _claim_position(partition: str) -> tuple[int, str]:
-    """Lock the partition's head and reserve the next position; returns it and the previous
-    entry's hash. One statement on the usual path (the head row exists); the reservation is
-    undone with the transaction if the decision is refused."""
+@cache
+def _claim_sql(vendor: str) -> str:
+    """Lock the head, move it one on, and hand out the new entry's key: from the table's
+    sequence on PostgreSQL; on SQLite, whose writers are serialised (IMMEDIATE transactions),
+    one past the largest (entries are never deleted)."""
     q = connection.ops.quote_name
-    sql = (
-        f"UPDATE {q(LedgerHead._meta.db_table)} SET {q('seq')} = {q('seq')} + 1 "
-        f"WHERE {q('partition')} = %s RETURNING {q('seq')}, {q('hash')}"
+    head, entries = q(LedgerHead._meta.db_table), q(ConsentEntry._meta.db_table)
+    if vendor == "postgresql":
+        key = f"nextval(pg_get_serial_sequence('{ConsentEntry._meta.db_table}', 'id'))"
+    else:
+        key = f"(SELECT COALESCE(MAX({q('id')}), 0) + 1 FROM {entries})"
+    return (
+        f"UPDATE {head} SET {q('seq')} = {q('seq')} + 1 "
+        f"WHERE {q('partition')} = %s RETURNING {q('seq')}, {q('hash')}, {key}"
     )
-    with connection.cursor() as cur:
+
+
+def _claim_position(partition: str) -> tuple[int, str, int]:
+    """Lock the partition's head and reserve the next position; returns it, the previous
+    entry's hash and the key the new entry will have. One statement on the usual path (the
+    head row exists); the reservation is undone with the transaction if the decision is
+    refused."""
+    sql = _claim_sql(connection.vendor)
+    with hot_cursor() as cur:
         cur.execute(sql, [partition])
         row = cur.fetchone()
         if row is None:
             LedgerHead.objects.bulk_create([LedgerHead(partition=partition)], ignore_conflicts=True)
             cur.execute(sql, [partition])
             row = cur.fetchone()
-    return row[0], row[1] or GENESIS
+    return row[0], row[1] or GENESIS, row[2]
 
 
-def _append(*, position: tuple[int, str], **fields: Any) -> ConsentEntry:
-    """Write the entry at its reserved position and move the head onto it."""
-    seq, prev = position
-    entry = ConsentEntry(seq=seq, prev_hash=prev, created_at=timezone.now(), **fields)
+def _new_entry(*, position: tuple[int, str, int], **fields: Any) -> tuple[ConsentEntry, Statement]:
+    """The entry at its reserved position (hashed, with its key), and the statement that
+    moves the head onto it; the caller writes both with the rest of the decision."""
+    seq, prev, pk = position
+    entry = ConsentEntry(pk=pk, seq=seq, prev_hash=prev, created_at=timezone.now(), **fields)
     # 31^10 codes: a collision is so unlikely that it simply fails the transaction (unique).
     entry.receipt_code = new_receipt_code()
     entry.hash = entry_hash(entry)
-    entry.save(force_insert=True)
-    LedgerHead.objects.filter(partition=entry.partition).update(hash=entry.hash)
-    return entry
-
-
-def _guardianship(by: Any, student: Student) -> Guardianship | None:
-    if not getattr(by, "is_authenticated", False):
-        return None
-    return (
-        Guardianship.objects.select_related("guardian")
-        .filter(student=student, guardian__user=by)
-        .first()
+    q = connection.ops.quote_name
+    move_head = Statement(
+        f"UPDATE {q(LedgerHead._meta.db_table)} SET {q('hash')} = %s WHERE {q('partition')} = %s",
+        [entry.hash, entry.partition],
     )
+    return entry, move_head
 
 
 def _check_scan(scan: Any) -> str:
@@ -152,17 +164,11 @@ def record_consent(
         raise EnrollmentError(_("Hình thức ghi nhận không hợp lệ."))
     # Lock the programme first (as its lifecycle transitions do), so a suspension and a grant
     # cannot cross: one of them sees the other's outcome.
-    program = (
-        Program.objects.select_for_update(of=("self",))
-        .select_related("institution", "facility", "subject")
-        .get(pk=program.pk)
-    )
+    program = get_for_update(Program, program.pk)
     link = None
     if channel == Channel.PORTAL:
-        link = _guardianship(by, student)
-        if link is None:
+        if not getattr(by, "is_authenticated", False):
             raise PermissionDenied
-        guardian = link.guardian
     else:
         if not access.can_edit_program(by, program) or (
             program.institution_id and student.institution_id != program.institution_id
@@ -187,17 +193,20 @@ def record_consent(
             guardian = link.guardian if link else None
     scan_sha = _check_scan(scan) if channel == Channel.PAPER else ""
 
-    # Serialise decisions within the partition, then read the state under that lock.
+    # Serialise decisions within the partition, then read the state under that lock (one
+    # statement: this is the path a burst of families at a deadline takes).
     partition = partition_of(program)
     position = _claim_position(partition)
-    current = latest_decision(student, program)
-    live = Enrollment.objects.current().filter(student=student, program=program).first()
-    if live is not None:
-        live.program = program  # the locked row, not a second read
-    version = latest_disclosure(program)
+    state = decision_state(student, program, by.pk if channel == Channel.PORTAL else None)
+    if channel == Channel.PORTAL:
+        if state.link is None:  # not a guardian of this student
+            raise PermissionDenied
+        link = state.link
+        guardian = link.guardian
+    current, live, version = state.current, state.live, state.version
 
     if decision == Decision.GRANTED:
-        _check_grant(program, student, current, live, version, child_confirmed, confirms)
+        _check_grant(program, student, state, child_confirmed, confirms)
     elif decision == Decision.DECLINED:
         if program.status not in (Program.Status.APPROVED, Program.Status.SUSPENDED):
             raise EnrollmentError(
@@ -222,7 +231,7 @@ def record_consent(
             code="conflict",
         )
 
-    entry = _append(
+    entry, move_head = _new_entry(
         position=position,
         partition=partition,
         student=student,
@@ -239,11 +248,7 @@ def record_consent(
         scan_sha256=scan_sha,
         confirms=confirms,
     )
-    if decision == Decision.GRANTED:
-        _enroll(entry, live)
-    elif decision == Decision.WITHDRAWN and live is not None:
-        _end(live, Enrollment.EndReason.WITHDRAWN, entry.created_at)
-    record_event(
+    event = audit_event(
         actor=by,
         action=f"consent.{decision}",
         target=entry,
@@ -255,6 +260,14 @@ def record_consent(
             "disclosure_version": version.number if version else None,
         },
     )
+    # The entry, the head, a new place and the audit row in one round trip where the database
+    # allows it; changes to an existing place follow (rarer, and they read more).
+    place = _new_place(entry, state) if decision == Decision.GRANTED and live is None else None
+    write_together(entry, move_head, *([place] if place else []), event)
+    if decision == Decision.GRANTED and live is not None:
+        _renew(live, entry)
+    elif decision == Decision.WITHDRAWN and live is not None:
+        _end(live, Enrollment.EndReason.WITHDRAWN, entry.created_at)
     _tell_family(entry, guardian)
     facts_changed(program=program)
     return entry
@@ -263,12 +276,11 @@ def record_consent(
 def _check_grant(
     program: Program,
     student: Student,
-    current: ConsentEntry | None,
-    live: Enrollment | None,
-    version: DisclosureVersion | None,
+    state: DecisionState,
     child_confirmed: bool | None,
     confirms: ConsentEntry | None,
 ) -> None:
+    current, live, version = state.current, state.live, state.version
     if program.status != Program.Status.APPROVED or version is None:
         raise EnrollmentError(
             _(
@@ -280,7 +292,9 @@ def _check_grant(
         )
     if not student.is_active:
         raise EnrollmentError(_("Học sinh không còn theo học tại trường."))
-    problems = eligibility_problems(student, program)
+    problems = eligibility_problems(
+        student, program, grade=state.grade, in_tutoring_group=state.in_tutoring_group
+    )
     if problems:
         raise EnrollmentError(" ".join(problems), code="not_eligible")
     if child_confirmed is False:
@@ -311,25 +325,29 @@ def _check_grant(
         )
 
 
-def _enroll(grant: ConsentEntry, live: Enrollment | None) -> Enrollment:
+def _new_place(grant: ConsentEntry, state: DecisionState) -> Enrollment:
+    """The place a first grant gives (unsaved): active, or waiting when the active places
+    counted under the programme's lock reach its capacity."""
     program = grant.program  # locked by record_consent
-    if live is not None:  # a re-confirmation, or a guardian confirming a paper form
-        live.grant = grant
-        fields = ["grant"]
-        if live.status == Enrollment.Status.PAUSED:
-            live.status = Enrollment.Status.ACTIVE
-            fields.append("status")
-        live.save(update_fields=fields)
-        return live
-    taken = Enrollment.objects.filter(program=program, status=Enrollment.Status.ACTIVE).count()
-    status = Enrollment.Status.ACTIVE if taken < program.capacity else Enrollment.Status.WAITLISTED
-    return Enrollment.objects.create(
+    full = state.taken >= program.capacity
+    return Enrollment(
         student_id=grant.student_id,
         program=program,
         grant=grant,
-        status=status,
+        status=Enrollment.Status.WAITLISTED if full else Enrollment.Status.ACTIVE,
         started_at=grant.created_at,
     )
+
+
+def _renew(live: Enrollment, grant: ConsentEntry) -> None:
+    """A re-confirmation, or a guardian confirming a paper form: the place rests on the new
+    grant, and a place paused for want of confirmation resumes."""
+    live.grant = grant
+    fields = ["grant"]
+    if live.status == Enrollment.Status.PAUSED:
+        live.status = Enrollment.Status.ACTIVE
+        fields.append("status")
+    live.save(update_fields=fields)
 
 
 def _end(enrollment: Enrollment, reason: str, at: datetime) -> None:

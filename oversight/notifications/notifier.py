@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from oversight.lib.rows import insert
 from oversight.lib.sms import SmsError, sms_sender
 from oversight.notifications.models import Notification
 
@@ -37,7 +38,7 @@ def notify(*, channel: str, to: str, template: str, context: dict, about: str = 
             about=about,
         )
         _send(n)
-        n.save(force_insert=True)
+        insert(n)
 
     transaction.on_commit(deliver)
 
