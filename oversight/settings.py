@@ -213,6 +213,9 @@ COMPLAINT_PER_ORIGIN = env_int("COMPLAINT_PER_ORIGIN", 20)
 COMPLAINT_WINDOW_MINUTES = env_int("COMPLAINT_WINDOW_MINUTES", 60)
 COMPLAINT_ATTACHMENT_MAX_BYTES = env_int("COMPLAINT_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 COMPLAINT_MAX_ATTACHMENTS = env_int("COMPLAINT_MAX_ATTACHMENTS", 5)
+# Compliance: a re-judgement after a change waits this long in the task queue, so a burst of
+# changes to one programme (families registering at a deadline) settles into one run.
+COMPLIANCE_SETTLE_SECONDS = env_int("COMPLIANCE_SETTLE_SECONDS", 3)
 # Hotspots: the recent window against the place's own baseline and the city's average.
 HOTSPOT_WINDOW_DAYS = env_int("HOTSPOT_WINDOW_DAYS", 30)
 HOTSPOT_BASELINE_DAYS = env_int("HOTSPOT_BASELINE_DAYS", 180)

@@ -9,15 +9,17 @@ changes nothing the second time.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -38,6 +40,7 @@ from oversight.compliance.models import (
 )
 from oversight.compliance.rulepacks import load_pack, read_pack
 from oversight.compliance.signals import Threshold, measure
+from oversight.lib.rows import hot_cursor, to_instance
 from oversight.lib.text import nfc
 from oversight.programs.models import Program, TeacherReport
 from oversight.programs.services import TransitionNotAllowed
@@ -320,41 +323,100 @@ def schedule_evaluation(
 ) -> None:
     """Re-judge in the background once the current transaction commits (the facts are then
     visible), so a family's registration never waits for the engine."""
-    from oversight.compliance.tasks import evaluate_later
-
     ids = {
         "program_id": program.pk if program is not None else None,
         "institution_id": institution.pk if institution is not None else None,
         "facility_id": facility_id,
     }
-
-    def enqueue() -> None:
-        if not _waiting_already(ids):
-            evaluate_later.enqueue(**ids)
-
     # Robust: a failure to enqueue must not fail the change already committed; the nightly
     # run catches up (the error is logged).
-    transaction.on_commit(enqueue, robust=True)
+    transaction.on_commit(lambda: _enqueue_once(ids), robust=True)
 
 
-def _waiting_already(ids: dict[str, int | None]) -> bool:
-    """Whether the same re-judgement already waits in the database queue: a burst of
-    registrations in one programme then queues one run, not one per family. A run already
-    started does not count, since it may have read the facts before this change."""
+# Runs this process knows to be waiting in the database queue, by scope, with the time before
+# which none of them can start. A burst of changes to one programme then asks the queue about
+# once per settle period instead of once per change.
+_known_runs: dict[tuple[int | None, ...], datetime] = {}
+# A run known to start later than this is certain to read a change committed now.
+_KNOWN_MARGIN = timedelta(seconds=1)
+
+
+def forget_known_runs() -> None:
+    """Drop what this process remembers of the queue (tests, or after the queue is purged)."""
+    _known_runs.clear()
+
+
+def _enqueue_once(ids: dict[str, int | None]) -> None:
+    """Queue the re-judgement unless the same run already waits and has not started: it will
+    then read this change, which has committed. A new run waits COMPLIANCE_SETTLE_SECONDS
+    (the worker takes no task before its time), so changes in that while join it."""
     from django_tasks import task_backends
-    from django_tasks.base import TaskResultStatus
     from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.models import DBTaskResult
 
     from oversight.compliance.tasks import evaluate_later
 
     if not isinstance(task_backends[evaluate_later.backend], DatabaseBackend):
-        return False
-    return DBTaskResult.objects.filter(
-        status=TaskResultStatus.READY,
-        task_path=evaluate_later.module_path,
-        **{f"args_kwargs__kwargs__{key}": value for key, value in ids.items()},
-    ).exists()
+        evaluate_later.enqueue(**ids)  # runs at once or is discarded: nothing to join
+        return
+    key = tuple(ids.values())
+    now = timezone.now()
+    known = _known_runs.get(key)
+    if known is not None and now + _KNOWN_MARGIN < known:
+        return
+    starts = _waiting_run(ids)
+    if starts is None:
+        starts = now + timedelta(seconds=settings.COMPLIANCE_SETTLE_SECONDS)
+        evaluate_later.using(run_after=starts).enqueue(**ids)
+    if len(_known_runs) > 10_000:
+        for stale in [k for k, t in _known_runs.items() if t <= now]:
+            del _known_runs[stale]
+    # A run without a start time may begin at any moment: waiting now, but not remembered.
+    if starts > now + _KNOWN_MARGIN and starts < now + timedelta(days=1):
+        _known_runs[key] = starts
+    else:
+        _known_runs.pop(key, None)
+
+
+def _waiting_run(ids: dict[str, int | None]) -> datetime | None:
+    """The earliest start of the same re-judgement waiting in the database queue, if one
+    waits (a run without a start time gives a far date); None when none does. A run already
+    started does not count, since it may have read the facts before this change.
+
+    Asked after changes in bursts, so the statement is written once per backend (the JSON
+    lookups cost more to build through the ORM than the database takes to answer)."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from oversight.compliance.tasks import evaluate_later
+
+    q = connection.ops.quote_name
+    head = (
+        f"SELECT MIN({q('run_after')}) FROM {q(DBTaskResult._meta.db_table)} "
+        f"WHERE {q('status')} = %s AND {q('task_path')} = %s AND "
+    )
+    params: list[Any] = [TaskResultStatus.READY, evaluate_later.module_path]
+    if connection.vendor == "postgresql":
+        sql = head + f"{q('args_kwargs')} @> %s::jsonb"
+        params.append(json.dumps({"kwargs": ids}))
+    elif connection.vendor == "sqlite":
+        # The keys are the three fixed names of `schedule_evaluation`, never user input.
+        sql = head + " AND ".join(
+            f"json_extract({q('args_kwargs')}, '$.kwargs.{key}') IS %s" for key in ids
+        )
+        params.extend(ids.values())
+    else:  # another backend: the same question through the ORM
+        found = DBTaskResult.objects.filter(
+            status=TaskResultStatus.READY,
+            task_path=evaluate_later.module_path,
+            **{f"args_kwargs__kwargs__{key}": value for key, value in ids.items()},
+        ).aggregate(first=Min("run_after"))
+        return found["first"]
+    with hot_cursor() as cur:
+        cur.execute(sql, params)
+        row = cur.fetchone()
+    if row is None or row[0] is None:
+        return None
+    return to_instance(DBTaskResult, ["run_after"], row, using=connection.alias).run_after
 
 
 def evaluate_changed(
