@@ -37,6 +37,28 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
 
 
+def cpu_times() -> list[int] | None:
+    """The machine's CPU time counters (Linux), to tell a busy machine from waiting."""
+    try:
+        with open("/proc/stat") as f:
+            return [int(x) for x in f.readline().split()[1:9]]
+    except OSError:
+        return None
+
+
+def busy_share(before: list[int] | None, after: list[int] | None) -> str:
+    if before is None or after is None:
+        return "n/a"
+    d = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(d) or 1
+    idle, iowait, steal = d[3], d[4], d[7]
+    return (
+        f"CPU busy {100 * (total - idle - iowait - steal) / total:.0f} %, idle "
+        f"{100 * idle / total:.0f} %, waiting on I/O {100 * iowait / total:.0f} %, "
+        f"taken by the host {100 * steal / total:.0f} %"
+    )
+
+
 def build(schools: int, per_school: int):
     """Schools, one class each, students with guardians and guardian accounts, bulk-inserted
     (set-up, not what is measured); one approved programme per school through the services."""
@@ -247,10 +269,12 @@ def main() -> None:
     ][: args.burst]
     connections.close_all()
     chunks = [jobs[w :: args.workers] for w in range(args.workers)]
+    cpu_before = cpu_times()
     started = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(args.workers) as pool:
         results = pool.map(_register_all, chunks)
     burst_seconds = time.perf_counter() - started
+    cpu_during = busy_share(cpu_before, cpu_times())
     latencies = [x for lat, _ in results for x in lat]
     errors = [e for _, errs in results for e in errs]
     burst_rate = len(jobs) / burst_seconds
@@ -273,6 +297,7 @@ def main() -> None:
         f"\nburst: {len(jobs)} registrations in {burst_seconds:.1f} s, {len(errors)} errors"
         + (f" (first: {errors[0]})" if errors else "")
     )
+    print(f"during the burst: {cpu_during}")
     print(
         f"throughput ratio to the bare insert: one writer {sustained_rate / rows[0][2]:.2f}, "
         f"burst {burst_rate / rows[0][2]:.2f}"

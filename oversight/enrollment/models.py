@@ -35,10 +35,17 @@ class LedgerProtected(Exception):
 
 
 class ConsentEntry(models.Model):
+    # Every entry updates each index of this table: the composite indexes below lead with the
+    # student and the programme, so those keys need none of their own, and the unique codes
+    # are constraints (PostgreSQL adds no second, pattern-matching index for them).
     partition = models.CharField(max_length=20)
     seq = models.PositiveBigIntegerField()
-    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="consents")
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="consents")
+    student = models.ForeignKey(
+        Student, on_delete=models.PROTECT, related_name="consents", db_index=False
+    )
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="consents", db_index=False
+    )
     disclosure = models.ForeignKey(
         DisclosureVersion,
         null=True,
@@ -64,10 +71,10 @@ class ConsentEntry(models.Model):
     confirms = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="confirmations"
     )
-    receipt_code = models.CharField(_("mã biên nhận"), max_length=12, unique=True)
+    receipt_code = models.CharField(_("mã biên nhận"), max_length=12)
     created_at = models.DateTimeField()
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)
 
     class Meta:
         verbose_name = _("quyết định tham gia")
@@ -75,6 +82,8 @@ class ConsentEntry(models.Model):
         ordering = ["partition", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["partition", "seq"], name="unique_ledger_position"),
+            models.UniqueConstraint(fields=["receipt_code"], name="unique_receipt_code"),
+            models.UniqueConstraint(fields=["hash"], name="unique_entry_hash"),
         ]
         indexes = [
             models.Index(fields=["student", "program", "-seq"], name="consent_latest_idx"),
@@ -148,7 +157,10 @@ class Enrollment(models.Model):
     LIVE = (Status.ACTIVE, Status.WAITLISTED, Status.PAUSED)
 
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="enrollments")
-    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="enrollments")
+    # Looked up through enrollment_program_idx (programme, status).
+    program = models.ForeignKey(
+        Program, on_delete=models.PROTECT, related_name="enrollments", db_index=False
+    )
     grant = models.ForeignKey(ConsentEntry, on_delete=models.PROTECT, related_name="enrollments")
     status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices)
     started_at = models.DateTimeField()

@@ -61,6 +61,7 @@ class DecisionState:
     grade: int | None  # the student's grade in the programme's school year
     in_tutoring_group: bool  # placed in one of the programme's in-school tutoring groups
     taken: int  # active places
+    claimed: tuple | None = None  # the row of the `claim` statement run with the read
 
 
 _LINK = ("id", "guardian_id", "relation")
@@ -70,7 +71,7 @@ _VERSION = ("id", "program_id", "number")
 
 
 @cache
-def _state_sql(vendor: str) -> str:
+def _state_sql(vendor: str, claim: str | None) -> str:
     q = connection.ops.quote_name
 
     def t(model: Any) -> str:
@@ -79,14 +80,15 @@ def _state_sql(vendor: str) -> str:
     def cols(alias: str, names: tuple[str, ...]) -> str:
         return ", ".join(f"{alias}.{q(n)}" for n in names)
 
-    return f"""
+    with_claim = f"WITH claim AS ({claim})" if claim else ""
+    return f"""{with_claim}
 SELECT {cols("l", _LINK)}, l.{q("phone")}, {cols("c", _CURRENT)}, {cols("e", _LIVE)},
-       {cols("v", _VERSION)}, m.{q("grade")},
+       {cols("v", _VERSION)}, m.{q("grade")}, {"claim.*," if claim else ""}
        (SELECT COUNT(*) FROM {t(Enrollment)} WHERE {q("program_id")} = %s AND {q("status")} = %s),
        (SELECT COUNT(*) FROM {t(EligibleStudent)} es
           INNER JOIN {t(TutoringGroup)} tg ON tg.{q("id")} = es.{q("group_id")}
         WHERE tg.{q("program_id")} = %s AND es.{q("student_id")} = %s)
-FROM (SELECT 1 AS {q("one")}) base
+FROM (SELECT 1 AS {q("one")}) base {"LEFT JOIN claim ON 1 = 1" if claim else ""}
 LEFT JOIN (SELECT gs.{q("id")}, gs.{q("guardian_id")}, gs.{q("relation")}, g.{q("phone")}
              FROM {t(Guardianship)} gs
              INNER JOIN {t(Guardian)} g ON g.{q("id")} = gs.{q("guardian_id")}
@@ -106,12 +108,24 @@ LEFT JOIN (SELECT hc.{q("grade")} FROM {t(ClassMembership)} cm
 """
 
 
-def decision_state(student: Student, program: Program, user_id: int | None) -> DecisionState:
+def decision_state(
+    student: Student,
+    program: Program,
+    user_id: int | None,
+    *,
+    claim: tuple[str, list[Any]] | None = None,
+) -> DecisionState:
     """The state a decision is judged against, in one statement (a registration is on the
     hottest path of the system: a burst of families at a deadline). `user_id` finds the
-    signed-in guardian's link; None finds none. Read it after locking the programme."""
+    signed-in guardian's link; None finds none. Read it after locking the programme.
+
+    `claim` (a data-modifying statement with RETURNING, and its parameters) runs in the same
+    statement, its row in `claimed`: PostgreSQL only. Its reads share the statement's
+    snapshot, taken before `claim` may wait for a lock; callers pass only a claim whose lock
+    guards nothing read here (the ledger head of a school is not what guards a programme's
+    decisions: the programme's lock, already held, is)."""
     s, p = student.pk, program.pk
-    params = [
+    params = [*(claim[1] if claim else []),
         p, Enrollment.Status.ACTIVE,
         p, s,
         s, user_id,
@@ -121,7 +135,7 @@ def decision_state(student: Student, program: Program, user_id: int | None) -> D
         s, program.school_year_id,
     ]  # fmt: skip
     with hot_cursor() as cur:
-        cur.execute(_state_sql(connection.vendor), params)
+        cur.execute(_state_sql(connection.vendor, claim[0] if claim else None), params)
         row = cur.fetchone()
     alias = connection.alias
     i = 0
@@ -134,7 +148,9 @@ def decision_state(student: Student, program: Program, user_id: int | None) -> D
 
     link_row, phone = take(len(_LINK)), take(1)[0]
     current_row, live_row, version_row = take(len(_CURRENT)), take(len(_LIVE)), take(len(_VERSION))
-    grade, taken, in_group = take(3)
+    grade = take(1)[0]
+    claimed = tuple(row[i : len(row) - 2]) if claim else None
+    taken, in_group = row[-2], row[-1]
     link = None
     if link_row[0] is not None:
         link = to_instance(Guardianship, _LINK, link_row, using=alias)
@@ -155,6 +171,7 @@ def decision_state(student: Student, program: Program, user_id: int | None) -> D
         grade=grade,
         in_tutoring_group=bool(in_group),
         taken=int(taken),
+        claimed=claimed,
     )
 
 

@@ -104,6 +104,23 @@ def _claim_position(partition: str) -> tuple[int, str, int]:
     return row[0], row[1] or GENESIS, row[2]
 
 
+def _claim_and_read(
+    partition: str, student: Student, program: Program, user_id: int | None
+) -> tuple[tuple[int, str, int], DecisionState]:
+    """Claim the partition's next position, then read the decision's state. On PostgreSQL
+    both in one statement: what the state reads about this student and programme is written
+    only under the programme's lock, which the caller already holds, so the snapshot taken
+    before the claim may wait for the head is no older than what matters."""
+    if connection.vendor != "postgresql":
+        return _claim_position(partition), decision_state(student, program, user_id)
+    claim = (_claim_sql(connection.vendor), [partition])
+    state = decision_state(student, program, user_id, claim=claim)
+    if state.claimed is None or state.claimed[0] is None:  # the partition's first entry
+        return _claim_position(partition), state
+    seq, prev, key = state.claimed
+    return (seq, prev or GENESIS, key), state
+
+
 def _new_entry(*, position: tuple[int, str, int], **fields: Any) -> tuple[ConsentEntry, Statement]:
     """The entry at its reserved position (hashed, with its key), and the statement that
     moves the head onto it; the caller writes both with the rest of the decision."""
@@ -196,8 +213,9 @@ def record_consent(
     # Serialise decisions within the partition, then read the state under that lock (one
     # statement: this is the path a burst of families at a deadline takes).
     partition = partition_of(program)
-    position = _claim_position(partition)
-    state = decision_state(student, program, by.pk if channel == Channel.PORTAL else None)
+    position, state = _claim_and_read(
+        partition, student, program, by.pk if channel == Channel.PORTAL else None
+    )
     if channel == Channel.PORTAL:
         if state.link is None:  # not a guardian of this student
             raise PermissionDenied

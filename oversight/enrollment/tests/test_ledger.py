@@ -268,3 +268,53 @@ def test_two_withdrawals_and_a_grant_racing_leave_one_state():
     assert outcomes.count("withdrawn") <= 2 and verify() == []
     unsafe = Enrollment.objects.filter(program=program).exclude(status="ended").count()
     assert unsafe <= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_programmes_of_one_school_writing_at_once_keep_one_chain():
+    """Both wait on the school's chain head while holding their own programme: every entry
+    takes its own position, links to the one before, and the chain verifies."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL's row locks")
+    from oversight.testing import make_world
+
+    world = make_world()
+    first = approved_program(world)
+    second = approved_program(world, title="Câu lạc bộ tiếng Anh")
+    other = make_user(username="phuhuynh_song_song", role="guardian", scope=world.school_a)
+    make_guardian(student=world.student_a2, user=other, phone="0914444555")
+    barrier = threading.Barrier(4)
+    errors: list[Exception] = []
+
+    def act(program, student, user) -> None:
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            for decision in ("granted", "withdrawn", "granted"):
+                record_consent(
+                    program=program,
+                    student=student,
+                    decision=decision,
+                    by=user,
+                    child_confirmed=True,
+                )
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=act, args=(p, s, u))
+        for p in (first, second)
+        for s, u in ((world.student_a1, world.guardian_user), (world.student_a2, other))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    seqs = list(ConsentEntry.objects.order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, 13))
+    assert verify() == []
+    assert Enrollment.objects.current().count() == 4
