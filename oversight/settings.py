@@ -96,6 +96,13 @@ if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("CONN_MAX_AGE", 60))
     }
+    # The hot paths' statements (oversight.lib.rows.hot_cursor, the only server-binding
+    # cursors; Django's own cursors never prepare) are prepared on their fifth use on a
+    # connection. DATABASE_PREPARED=false behind a pooler that cannot keep them.
+    if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool(
+        "DATABASE_PREPARED", True
+    ):
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 else:
     DATABASES = {
         "default": {

@@ -15,7 +15,9 @@ of on every call; elsewhere they use the connection's ordinary cursor.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, TypeVar, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -47,7 +49,25 @@ def hot_cursor(using: str = DEFAULT_DB_ALIAS) -> Any:
         loader = conn.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
         if conn.timezone != loader.timezone:
             register_tzloader(conn.timezone, cursor)
-        return conn._prepare_cursor(cursor)  # type: ignore[attr-defined]
+        conn.validate_thread_sharing()
+        if conn.queries_logged:
+            return _logged_cursor_class()(cursor, conn)
+        return conn.make_cursor(cursor)
+
+
+@cache
+def _logged_cursor_class() -> type:
+    """Django's query log reads a statement's text back from the driver, which has none for
+    a prepared statement: log the statement as written, with its parameters."""
+    from django.db.backends.postgresql.base import CursorDebugWrapper
+
+    class LoggedHotCursor(CursorDebugWrapper):
+        @contextmanager
+        def debug_sql(self, sql=None, params=None, use_last_executed_query=False, many=False):  # type: ignore[no-untyped-def]
+            with super().debug_sql(sql, params, use_last_executed_query=False, many=many):
+                yield
+
+    return LoggedHotCursor
 
 
 _inserts: dict[tuple[str, type[Model], bool], tuple[str, list[Field]]] = {}

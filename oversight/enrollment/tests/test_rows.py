@@ -124,3 +124,16 @@ def test_write_together_is_all_or_nothing(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         write_together(AuditEvent(action="moi"), AuditEvent(pk=existing.pk, action="trung"))
     assert not AuditEvent.objects.filter(action__in=["moi", "trung"]).exists()
+
+
+def test_hot_statements_are_prepared_once_on_postgresql(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    sql = "SELECT COUNT(*) FROM audit_auditevent WHERE action = %s"
+    for _ in range(6):
+        with hot_cursor() as cur:
+            cur.execute(sql, ["thu.nghiem"])
+    with connection.cursor() as cur:
+        cur.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cur.fetchall()]
+    assert any("audit_auditevent" in s and "$1" in s for s in prepared), prepared

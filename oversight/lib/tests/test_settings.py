@@ -91,3 +91,22 @@ def test_every_setting_read_from_the_environment_is_in_the_example_file():
     listed = set(re.findall(r"^#? ?([A-Z0-9_]+)=", example, flags=re.M))
     assert len(read) > 20
     assert read - listed == set()
+
+
+def _database_options(**env):
+    r = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; "
+        "print(settings.DATABASES['default'].get('OPTIONS', {}).get('prepare_threshold'))",
+        **env,
+    )
+    assert r.returncode == 0, r.stderr
+    return r.stdout.strip().splitlines()[-1]  # after the shell's own notices
+
+
+def test_postgresql_prepares_the_hot_statements_unless_told_not_to():
+    url = "postgres://oversight@127.0.0.1:5432/oversight"
+    assert _database_options(DATABASE_URL=url) == "5"
+    assert _database_options(DATABASE_URL=url, DATABASE_PREPARED="false") == "None"
+    assert _database_options() == "None"  # SQLite has no such option
