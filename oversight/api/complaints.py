@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.http import Http404
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from oversight.accounts.access import (
@@ -128,7 +128,7 @@ def file_complaint(request, payload: ComplaintIn):
         names_principal=payload.names_principal,
         honeypot=payload.website,
     )
-    return 201, {"tracking_code": sub.complaint.tracking_code, "secret": sub.secret}
+    return Status(201, {"tracking_code": sub.complaint.tracking_code, "secret": sub.secret})
 
 
 def _tracked(tracking_code: str, secret: str | None) -> Complaint:
@@ -166,7 +166,7 @@ def add_information(
     reply = services.add_information(
         complaint=complaint, secret=x_complaint_secret, body=payload.body
     )
-    return 201, {"kind": reply.kind, "body": reply.body, "at": reply.created_at}
+    return Status(201, {"kind": reply.kind, "body": reply.body, "at": reply.created_at})
 
 
 # --- staff -------------------------------------------------------------------------------------
@@ -288,7 +288,7 @@ def log_complaint(request, payload: LogIn):
         program_id=payload.program_id,
         names_principal=payload.names_principal,
     )
-    return 201, sub.complaint
+    return Status(201, sub.complaint)
 
 
 class ReasonIn(Schema):
@@ -409,7 +409,7 @@ def reply(request, complaint_id: int, payload: ReplyIn):
     r = services.reply_to_complaint(
         complaint=complaint, by=request.user, body=payload.body, public=payload.public
     )
-    return 201, Reply.objects.get(pk=r.pk)
+    return Status(201, Reply.objects.get(pk=r.pk))
 
 
 class HotspotOut(Schema):

@@ -9,7 +9,7 @@ from typing import Literal
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from oversight.accounts.access import (
@@ -133,7 +133,7 @@ def post_consent(request, program_id: int, payload: ConsentIn):
         child_confirmed=payload.child_confirmed,
         guardian=guardian,
     )
-    return 201, ConsentEntry.objects.select_related("disclosure").get(pk=entry.pk)
+    return Status(201, ConsentEntry.objects.select_related("disclosure").get(pk=entry.pk))
 
 
 @router.get("/me/children", response=list[ChildOut], summary="Con của tôi (phụ huynh)")

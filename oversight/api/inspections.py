@@ -8,7 +8,7 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Query, Router, Schema
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -119,7 +119,7 @@ def list_plans(request):
 def post_plan(request, payload: PlanIn):
     data = payload.dict()
     agency = _agency_for(request, data.pop("agency_id"))
-    return 201, _run(create_plan, by=request.user, agency=agency, **data)
+    return Status(201, _run(create_plan, by=request.user, agency=agency, **data))
 
 
 # --- inspections ------------------------------------------------------------------------------
@@ -234,7 +234,7 @@ def create(request, payload: InspectionIn):
         members=members,
         plan=plan,
     )
-    return 201, inspection
+    return Status(201, inspection)
 
 
 @router.get("/inspections", response=list[InspectionOut], summary="Đợt kiểm tra trong phạm vi")
@@ -330,7 +330,7 @@ def post_evidence(
 ):
     item = _item(request, inspection_id, item_id, write=True)
     _run(add_evidence, item=item, by=request.user, title=title, upload=file)
-    return 201, item
+    return Status(201, item)
 
 
 # --- conclusion, sanctions, corrective actions, suspension --------------------------------------
@@ -417,7 +417,7 @@ def post_sanction(request, inspection_id: int, payload: SanctionIn):
     sanction = _run(
         record_sanction, inspection=inspection, target=target, item=item, by=request.user, **data
     )
-    return 201, sanction
+    return Status(201, sanction)
 
 
 class ActionIn(Schema):
@@ -472,7 +472,7 @@ def post_corrective_action(request, inspection_id: int, payload: ActionIn):
         owner=owner,
         deadline=payload.deadline,
     )
-    return 201, action
+    return Status(201, action)
 
 
 def _action(request, action_id: int) -> CorrectiveAction:
@@ -549,7 +549,7 @@ def suspend(request, inspection_id: int, payload: SuspendIn):
         by=request.user,
         reason=payload.reason,
     )
-    return 201, suspension
+    return Status(201, suspension)
 
 
 # --- public -----------------------------------------------------------------------------------
