@@ -108,9 +108,11 @@ def _claim_and_read(
     partition: str, student: Student, program: Program, user_id: int | None
 ) -> tuple[tuple[int, str, int], DecisionState]:
     """Claim the partition's next position, then read the decision's state. On PostgreSQL
-    both in one statement: what the state reads about this student and programme is written
-    only under the programme's lock, which the caller already holds, so the snapshot taken
-    before the claim may wait for the head is no older than what matters."""
+    both in one statement, whose snapshot is taken before the claim may wait for the school's
+    chain head. That is safe: the decision's own facts (the latest decision, the place, the
+    disclosure version, the active places) change only under the programme's lock, which the
+    caller already holds; the rest (the guardian's link, the grade, tutoring groups) is read
+    without a lock either way."""
     if connection.vendor != "postgresql":
         return _claim_position(partition), decision_state(student, program, user_id)
     claim = (_claim_sql(connection.vendor), [partition])
@@ -539,6 +541,9 @@ def pause_unconfirmed(*, now: datetime | None = None) -> int:
         if latest is None or e.grant.disclosure_id == latest.pk or latest.created_at > cutoff:
             continue
         with transaction.atomic():
+            # As every change to a programme's places: under the programme's lock, so a
+            # family's re-confirmation in flight either lands first or sees the pause.
+            Program.objects.select_for_update().filter(pk=e.program_id).values_list("pk").get()
             claimed = Enrollment.objects.filter(pk=e.pk, status=e.status, grant=e.grant).update(
                 status=Enrollment.Status.PAUSED
             )
