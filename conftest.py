@@ -59,14 +59,19 @@ def page(live_server):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (public pages are cached across requests), and
-    without this process's memory of the task queue (a rolled-back test's queued runs are gone;
-    SQLite may hand their ids out again)."""
+    """Each test starts with an empty cache (public pages are cached across requests)."""
     from django.core.cache import cache
 
-    from oversight.compliance.services import forget_known_runs
-
     cache.clear()
-    forget_known_runs()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _queue_unknown():
+    """Each test starts without this process's memory of the task queue: a rolled-back test's
+    queued runs are gone, and SQLite may hand their ids out again."""
+    from oversight.compliance.services import forget_known_runs
+
+    forget_known_runs()
+    yield

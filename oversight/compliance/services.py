@@ -9,7 +9,6 @@ changes nothing the second time.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -40,7 +39,6 @@ from oversight.compliance.models import (
 )
 from oversight.compliance.rulepacks import load_pack, read_pack
 from oversight.compliance.signals import Threshold, measure
-from oversight.lib.rows import hot_cursor, to_instance
 from oversight.lib.text import nfc
 from oversight.programs.models import Program, TeacherReport
 from oversight.programs.services import TransitionNotAllowed
@@ -380,43 +378,17 @@ def _enqueue_once(ids: dict[str, int | None]) -> None:
 def _waiting_run(ids: dict[str, int | None]) -> datetime | None:
     """The earliest start of the same re-judgement waiting in the database queue, if one
     waits (a run without a start time gives a far date); None when none does. A run already
-    started does not count, since it may have read the facts before this change.
-
-    Asked after changes in bursts, so the statement is written once per backend (the JSON
-    lookups cost more to build through the ORM than the database takes to answer)."""
+    started does not count, since it may have read the facts before this change."""
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     from oversight.compliance.tasks import evaluate_later
 
-    q = connection.ops.quote_name
-    head = (
-        f"SELECT MIN({q('run_after')}) FROM {q(DBTaskResult._meta.db_table)} "
-        f"WHERE {q('status')} = %s AND {q('task_path')} = %s AND "
-    )
-    params: list[Any] = [TaskResultStatus.READY, evaluate_later.module_path]
-    if connection.vendor == "postgresql":
-        sql = head + f"{q('args_kwargs')} @> %s::jsonb"
-        params.append(json.dumps({"kwargs": ids}))
-    elif connection.vendor == "sqlite":
-        # The keys are the three fixed names of `schedule_evaluation`, never user input.
-        sql = head + " AND ".join(
-            f"json_extract({q('args_kwargs')}, '$.kwargs.{key}') IS %s" for key in ids
-        )
-        params.extend(ids.values())
-    else:  # another backend: the same question through the ORM
-        found = DBTaskResult.objects.filter(
-            status=TaskResultStatus.READY,
-            task_path=evaluate_later.module_path,
-            **{f"args_kwargs__kwargs__{key}": value for key, value in ids.items()},
-        ).aggregate(first=Min("run_after"))
-        return found["first"]
-    with hot_cursor() as cur:
-        cur.execute(sql, params)
-        row = cur.fetchone()
-    if row is None or row[0] is None:
-        return None
-    return to_instance(DBTaskResult, ["run_after"], row, using=connection.alias).run_after
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.READY,
+        task_path=evaluate_later.module_path,
+        **{f"args_kwargs__kwargs__{key}": value for key, value in ids.items()},
+    ).aggregate(first=Min("run_after"))["first"]
 
 
 def evaluate_changed(

@@ -148,7 +148,7 @@ def write_together(*items: Model | Statement, using: str = DEFAULT_DB_ALIAS) -> 
         return
     parts: list[str] = []
     params: list[Any] = []
-    returning: list[tuple[int, Model]] = []
+    returning: dict[int, str] = {}  # position of each insert that returns its key: key column
     for i, item in enumerate(items):
         if isinstance(item, Statement):
             parts.append(item.sql)
@@ -158,19 +158,17 @@ def write_together(*items: Model | Statement, using: str = DEFAULT_DB_ALIAS) -> 
         parts.append(sql)
         params.extend(values)
         if returns:
-            returning.append((i, item))
+            returning[i] = item._meta.pk.column
     q = conn.ops.quote_name
-    select = ", ".join(f"(SELECT {q(obj._meta.pk.column)} FROM w{i})" for i, obj in returning)
+    select = ", ".join(f"(SELECT {q(column)} FROM w{i})" for i, column in returning.items())
     sql = "WITH " + ", ".join(f"w{i} AS ({part})" for i, part in enumerate(parts))
     sql += f" SELECT {select or '1'}"
     with hot_cursor(using) as cur:
         cur.execute(sql, params)
-        row = cur.fetchone()
-    for (_, obj), pk in zip(returning, row, strict=False):
-        _inserted(obj, pk, using)
-    for item in items:
-        if isinstance(item, Model) and item._state.adding:
-            _inserted(item, None, using)
+        generated = dict(zip(returning, cur.fetchone(), strict=False))
+    for i, item in enumerate(items):
+        if isinstance(item, Model):
+            _inserted(item, generated.get(i), using)
 
 
 def to_instance(model: type[M], names: Sequence[str], row: Sequence[Any], *, using: str) -> M:
